@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0
+# vswap workbench: the front door.  `make help` lists the targets.
+#
+# Variables:
+#   VARIANT=vswap|novswap|base   which kernel (default vswap)
+#   PROFILE=test|bench           config profile for `make kernel` (default test)
+#   KSRC=/path/to/linux-7.2      use an existing 7.2 tree as the base
+#   ACCEL=tcg|kvm                QEMU accelerator (default tcg; kvm hangs here)
+#   V=1                          verbose: show the commands' output
+#   FORCE=1                      `make tree`: set aside commits not in patches/
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export VARIANT ?= vswap
+export PROFILE ?= test
+export V ?= 0
+export KSRC ACCEL FORCE
+
+S := scripts
+
+.PHONY: help deps base tree export kernel initramfs run test check clean distclean
+
+help:
+	@echo "Quick start:  make run    # build + boot the vswap kernel, zswap without a swapfile"
+	@echo "              make test   # the full test suite; ends with 'N passed, N failed'"
+	@echo
+	@echo "  deps       install missing Debian packages"
+	@echo "  base       fetch and verify the base kernel source (build/cache)"
+	@echo "  tree       generate build/linux: base + patches/ as git commits"
+	@echo "  export     write build/linux base..HEAD back to patches/"
+	@echo "  kernel     build one kernel (VARIANT=$(VARIANT) PROFILE=$(PROFILE))"
+	@echo "  initramfs  build the guest initramfs (busybox, workloads, kselftests)"
+	@echo "  run        the main job: 1.5x RAM through zswap with no swap device"
+	@echo "  test       KUnit + series kselftests + upstream swap selftests in QEMU"
+	@echo "  check      checkpatch --strict on every patch, and build each patch"
+	@echo "  clean      remove kernel builds and logs (keeps build/linux and the cache)"
+	@echo "  distclean  remove build/ entirely (refuses if build/linux has unexported work)"
+
+deps:
+	@$(S)/install-deps.sh
+
+base: deps
+	@$(S)/fetch-base.sh
+
+tree: base
+	@$(S)/make-tree.sh
+
+export:
+	@$(S)/export-series.sh
+
+kernel: tree
+	@$(S)/build-kernel.sh
+
+initramfs: tree
+	@$(S)/build-selftests.sh
+	@$(S)/build-initramfs.sh
+
+run: tree
+	@$(S)/run-demo.sh
+
+test: tree
+	@$(S)/run-tests.sh
+
+check: tree
+	@$(S)/check-series.sh
+
+clean:
+	rm -rf build/kernel-* build/logs build/initramfs build/initramfs.cpio.gz build/selftests build/headers
+
+distclean:
+	@$(S)/distclean.sh

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `make check`: every patch of the series passes checkpatch --strict, and
+# every commit of base..HEAD in build/linux builds on its own with
+# CONFIG_VSWAP=y and =n (once the option exists), with the .c files it
+# touches rebuilt with W=1 (and sparse, C=1, when installed) without new
+# warnings.  Builds use a separate worktree, build/src-check.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+GIT=(git -C "$LINUX")
+[ -d "$LINUX/.git" ] || die "no kernel tree at $LINUX: run 'make tree' first"
+errors=0
+
+mapfile -t patches < <(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/patches/series" || true)
+log "checkpatch --strict on ${#patches[@]} patch(es)"
+for p in "${patches[@]}"; do
+	out=$("$LINUX/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types \
+		--ignore FILE_PATH_CHANGES "$TOP/patches/$p" 2>&1) || true
+	if printf '%s' "$out" | grep -q -E '^(ERROR|WARNING|CHECK):'; then
+		echo "--- $p"
+		printf '%s\n' "$out"
+		printf '%s' "$out" | grep -q '^ERROR:' && errors=$((errors + 1))
+	else
+		vlog "$p: clean"
+	fi
+done
+
+commits=$("${GIT[@]}" rev-list --reverse base..HEAD)
+[ -n "$commits" ] || { log "no commits in base..HEAD: nothing to build"; exit $((errors > 0)); }
+
+WT=$BUILD/src-check
+if [ ! -d "$WT" ]; then
+	"${GIT[@]}" worktree prune
+	"${GIT[@]}" worktree add -q --detach "$WT" base
+fi
+
+build_one() { # commit variant
+	local c=$1 variant=$2 out=$BUILD/kernel-check-$2 files
+	log "  $variant: $("${GIT[@]}" log -1 --format='%h %s' "$c")"
+	if ! KBUILD_SRC_OVERRIDE=$WT KBUILD_OUT_OVERRIDE=$out VARIANT=$variant PROFILE=test \
+		"$TOP/scripts/build-kernel.sh" >/dev/null; then
+		echo "error: $c does not build with VARIANT=$variant" >&2
+		return 1
+	fi
+	mapfile -t files < <("${GIT[@]}" diff --name-only --diff-filter=AM "$c^" "$c" -- '*.c')
+	[ "${#files[@]}" -gt 0 ] || return 0
+	local objs=() f
+	for f in "${files[@]}"; do
+		case $f in tools/*|scripts/*|Documentation/*) continue;; esac
+		[ -f "$out/${f%.c}.o" ] && objs+=("${f%.c}.o")
+	done
+	[ "${#objs[@]}" -gt 0 ] || return 0
+	local extra=(W=1)
+	command -v sparse >/dev/null && extra+=(C=2)
+	local wlog=$LOGS/check-w1-$variant.log
+	make -C "$WT" O="$out" ARCH=x86_64 -s "${extra[@]}" "${objs[@]}" >"$wlog" 2>&1 || {
+		cat "$wlog" >&2; echo "error: W=1 build of ${objs[*]} failed" >&2; return 1; }
+	if grep -E 'warning:|error:' "$wlog" >/dev/null; then
+		echo "--- W=1/sparse warnings in ${objs[*]} at $c ($variant):"
+		grep -E 'warning:|error:' "$wlog"
+		return 1
+	fi
+}
+
+for c in $commits; do
+	git -C "$WT" checkout -q --detach "$c"
+	if grep -q '^config VSWAP$' "$WT/mm/Kconfig"; then variants="vswap novswap"; else variants="novswap"; fi
+	for v in $variants; do
+		build_one "$c" "$v" || errors=$((errors + 1))
+	done
+done
+
+if [ "$errors" -gt 0 ]; then
+	die "make check: $errors problem(s) (see above)"
+fi
+log "make check: all patches clean and every commit builds"

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot one guest and run one plan in it.
+#   run-guest.sh KERNEL PLAN RUNDIR
+# Env: MEM (MiB, default 1024), SMP (2), ACCEL (tcg; kvm only when asked),
+#      TIMEOUT (seconds, default 1200), DISK_MB (virtio swap disk, 2048),
+#      APPEND (extra kernel command line).
+# Writes RUNDIR/console.log (serial console), RUNDIR/tap.log (the plan's TAP)
+# and RUNDIR/status (the guest's exit code).  Exits 0 only when the guest
+# reported status 0 itself and the console shows no kernel splat.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# = 3 ] || die "usage: run-guest.sh KERNEL PLAN RUNDIR"
+KERNEL=$1 PLAN=$2 RUNDIR=$3
+MEM=${MEM:-1024} SMP=${SMP:-2} ACCEL=${ACCEL:-tcg}
+TIMEOUT=${TIMEOUT:-1200} DISK_MB=${DISK_MB:-2048}
+INITRD=${INITRD:-$BUILD/initramfs.cpio.gz}
+
+[ -f "$KERNEL" ] || die "no kernel image $KERNEL"
+[ -f "$INITRD" ] || die "no initramfs $INITRD (scripts/build-initramfs.sh)"
+[ -f "$TOP/guest/plans/$PLAN.sh" ] || die "no guest plan guest/plans/$PLAN.sh"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (make deps)"
+
+case $ACCEL in
+tcg) accel=(-accel tcg,thread=multi -cpu max);;
+kvm) accel=(-accel kvm -cpu host);;
+*) die "ACCEL must be tcg or kvm";;
+esac
+
+rm -rf "$RUNDIR"
+mkdir -p "$RUNDIR"
+disk=$RUNDIR/swap.img
+truncate -s "${DISK_MB}M" "$disk"
+
+cmdline="console=ttyS0 panic=-1 oops=panic wb.plan=$PLAN ${APPEND:-}"
+log "booting ${KERNEL#"$TOP"/} plan=$PLAN (${MEM}M, ${SMP} vCPUs, $ACCEL, timeout ${TIMEOUT}s); log: ${RUNDIR#"$TOP"/}/console.log"
+start=$(date +%s)
+set +e
+timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
+	-machine q35 "${accel[@]}" -smp "$SMP" -m "$MEM" \
+	-display none -monitor none -no-reboot \
+	-kernel "$KERNEL" -initrd "$INITRD" -append "$cmdline" \
+	-serial "file:$RUNDIR/console.log" -serial "file:$RUNDIR/tap.log" \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-drive "file=$disk,if=virtio,format=raw,cache=unsafe,discard=unmap" \
+	</dev/null >"$RUNDIR/qemu.log" 2>&1
+qrc=$?
+set -e
+secs=$(( $(date +%s) - start ))
+rm -f "$disk"
+
+fail=0
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	printf 'error: guest (plan %s) timed out after %ss; last console lines:\n' "$PLAN" "$TIMEOUT" >&2
+	tail -n 30 "$RUNDIR/console.log" >&2
+	echo timeout >"$RUNDIR/status"
+	fail=1
+elif [ $((qrc & 1)) = 1 ] && [ "$qrc" -ge 1 ]; then
+	# isa-debug-exit: QEMU exits with (code << 1) | 1.
+	code=$((qrc >> 1))
+	echo "$code" >"$RUNDIR/status"
+	if [ "$code" != 0 ]; then
+		printf 'guest plan %s reported status %s\n' "$PLAN" "$code" >&2
+		fail=1
+	fi
+else
+	printf 'error: guest (plan %s) ended without reporting a status (QEMU exit %s: panic, reboot or QEMU error); last console lines:\n' "$PLAN" "$qrc" >&2
+	tail -n 30 "$RUNDIR/console.log" >&2
+	cat "$RUNDIR/qemu.log" >&2
+	echo "noreport" >"$RUNDIR/status"
+	fail=1
+fi
+
+if ! "$TOP/scripts/check-splats.sh" "$RUNDIR/console.log"; then
+	fail=1
+fi
+log "plan $PLAN: guest ran ${secs}s, status $(cat "$RUNDIR/status")"
+exit "$fail"
