@@ -47,6 +47,43 @@ run_test() {
 	say "$name took ${secs}s"
 }
 
+# run_kselftest NAME CMD [ARGS...]: like run_test, for a kselftest that
+# prints TAP.  Its failing subtests are compared with
+# /guest/known-failures.list ("NAME<TAB>subtest<TAB>why"): a failure listed
+# there (it fails on the base kernel too, for a reason of the test guest) is
+# reported as a SKIP line of its own; any other failing subtest, a crash, or
+# a skip of the whole program fails NAME.
+run_kselftest() {
+	name=$1; shift
+	say "running $name: $*"
+	start=$(date +%s)
+	"$@" >/tmp/test.out 2>&1
+	rc=$?
+	sed 's/^/# /' /tmp/test.out >&3
+	secs=$(( $(date +%s) - start ))
+	unexpected=0
+	sed -n -E 's/^not ok [0-9]+ ([^#]*[^# ]) *(#.*)?$/\1/p' /tmp/test.out >/tmp/test.failed
+	while IFS= read -r sub; do
+		why=$(awk -F '\t' -v n="$name" -v s="$sub" '$1 == n && $2 == s { print $3 }' \
+			/guest/known-failures.list)
+		if [ -n "$why" ]; then
+			tap_result skip "$name:$sub" "fails on the base kernel too: $why"
+		else
+			unexpected=$((unexpected + 1))
+		fi
+	done </tmp/test.failed
+	if [ "$rc" = 4 ]; then
+		tap_result fail "$name" "exit 4: skipped as a whole, i.e. it did not run"
+	elif [ "$unexpected" -gt 0 ]; then
+		tap_result fail "$name" "$unexpected subtest(s) failed: $(tr '\n' ',' </tmp/test.failed)"
+	elif [ "$rc" != 0 ] && [ ! -s /tmp/test.failed ]; then
+		tap_result fail "$name" "exit $rc"
+	else
+		tap_result ok "$name"
+	fi
+	say "$name took ${secs}s"
+}
+
 # Swap setups.  Each starts from "no swap" and leaves the named state.
 zswap_enable() {
 	echo "${1:-lz4}" >/sys/module/zswap/parameters/compressor

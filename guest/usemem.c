@@ -10,6 +10,13 @@
  * Output: one line of key=value pairs that the guest scripts parse, e.g.
  *   usemem: size_mb=1536 procs=1 fill_ms=.. verify_ms=.. free_ms=..
  *           fill_kbps=.. bad_pages=0 result=ok
+ * With -x CMD, CMD runs (sh -c) while the memory is held, after the fill and
+ * the MADV_PAGEOUT (-P), before the verify; a second line follows:
+ *   usemem: hold_rss_kb=.. hold_swap_kb=.. cmd_ms=.. cmd_rc=..
+ * (VmRSS and VmSwap just before CMD; how long CMD took; its exit status).
+ * -B CMD runs CMD after the fill, before the MADV_PAGEOUT (a "before"
+ * snapshot of a memory measurement); it is not timed, its status is
+ * reported as pre_rc=.. on that line.
  * Exit status: 0 when every byte verified, 1 on data mismatch, 2 on an
  * allocation failure (the error is printed), 3 on bad usage.
  */
@@ -17,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,8 +53,19 @@ static struct {
 	int pageout;		/* MADV_PAGEOUT after fill */
 	int passes;		/* verify passes */
 	int corrupt;		/* self-test: flip one byte to prove verify works */
+	const char *hold_cmd;	/* -x: run this while the memory is held */
+	const char *pre_cmd;	/* -B: run this after the fill, before -P */
 	uint64_t seed;
 } opt = { .procs = 1, .passes = 1, .seed = 0x5eed };
+
+/* What -x measured; printed on a line of its own. */
+static struct {
+	unsigned long rss_kb, swap_kb;
+	double cmd_ms;
+	int cmd_rc, pre_rc;
+} hold;
+
+extern char **environ;
 
 static double now_ms(void)
 {
@@ -201,6 +220,64 @@ static unsigned long fork_check(uint64_t *mem, unsigned long pages, uint64_t see
 	return bad;
 }
 
+/* Value in kB of a "Name:   123 kB" line of /proc/self/status, 0 if absent. */
+static unsigned long status_kb(const char *name)
+{
+	size_t len = strlen(name);
+	unsigned long kb = 0;
+	char line[256];
+	FILE *f;
+
+	f = fopen("/proc/self/status", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, name, len) && line[len] == ':') {
+			kb = strtoul(line + len + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return kb;
+}
+
+/*
+ * Run 'sh -c CMD' while our memory is held and return its exit status.
+ * posix_spawn (a vfork, on glibc) does not copy our page tables, so the
+ * child does not change what a memory snapshot taken by CMD sees, nor make
+ * swapoff work harder.
+ */
+static int run_cmd(const char *cmd)
+{
+	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	int status, err;
+	pid_t pid;
+
+	fflush(NULL);
+	err = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ);
+	if (err) {
+		fprintf(stderr, "usemem: cannot run '%s': %s\n", cmd, strerror(err));
+		return 127;
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return 127;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+/* -x CMD: run CMD while our memory is held (and swapped out, with -P). */
+static void run_hold_cmd(void)
+{
+	double t;
+
+	hold.rss_kb = status_kb("VmRSS");
+	hold.swap_kb = status_kb("VmSwap");
+	t = now_ms();
+	hold.cmd_rc = run_cmd(opt.hold_cmd);
+	hold.cmd_ms = now_ms() - t;
+}
+
 static int run_one(int id, unsigned long size_mb, struct result *r)
 {
 	size_t len = size_mb << 20;
@@ -220,8 +297,14 @@ static int run_one(int id, unsigned long size_mb, struct result *r)
 	if (opt.corrupt)
 		((volatile char *)mem)[len / 2 + 123] ^= 0x40;
 
+	if (opt.pre_cmd)
+		hold.pre_rc = run_cmd(opt.pre_cmd);
+
 	if (opt.pageout && madvise(mem, len, MADV_PAGEOUT))
 		fprintf(stderr, "usemem: MADV_PAGEOUT: %s\n", strerror(errno));
+
+	if (opt.hold_cmd)
+		run_hold_cmd();
 
 	t = now_ms();
 	r->bad = 0;
@@ -240,7 +323,7 @@ static int run_one(int id, unsigned long size_mb, struct result *r)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: usemem -s MiB [-n procs] [-r pct_random] [-z] [-t] [-S] [-f] [-P] [-p passes] [-e seed]\n"
+		"usage: usemem -s MiB [-n procs] [-r pct_random] [-z] [-t] [-S] [-f] [-P] [-p passes] [-e seed] [-B cmd] [-x cmd]\n"
 		"  -s MiB   total size (split across processes)\n"
 		"  -n N     N processes in parallel\n"
 		"  -r PCT   percent of pages with incompressible data\n"
@@ -250,7 +333,10 @@ static void usage(void)
 		"  -f       fork after fill; parent and child verify, child writes (COW)\n"
 		"  -P       MADV_PAGEOUT after fill\n"
 		"  -p N     verify passes (default 1)\n"
-		"  -X       self-test: corrupt one byte after the fill (must fail)\n");
+		"  -X       self-test: corrupt one byte after the fill (must fail)\n"
+		"  -x CMD   run 'sh -c CMD' after the fill (and -P), before the verify,\n"
+		"           while the memory is held; one process only (-n 1)\n"
+		"  -B CMD   with -x: run 'sh -c CMD' after the fill, before -P\n");
 	exit(3);
 }
 
@@ -261,7 +347,7 @@ int main(int argc, char **argv)
 	double t0, wall;
 	int c, rc = 0;
 
-	while ((c = getopt(argc, argv, "s:n:r:ztSfPp:e:Xh")) != -1) {
+	while ((c = getopt(argc, argv, "s:n:r:ztSfPp:e:Xx:B:h")) != -1) {
 		switch (c) {
 		case 's': opt.size_mb = strtoul(optarg, NULL, 0); break;
 		case 'n': opt.procs = atoi(optarg); break;
@@ -274,11 +360,14 @@ int main(int argc, char **argv)
 		case 'p': opt.passes = atoi(optarg); break;
 		case 'e': opt.seed = strtoull(optarg, NULL, 0); break;
 		case 'X': opt.corrupt = 1; break;
+		case 'x': opt.hold_cmd = optarg; break;
+		case 'B': opt.pre_cmd = optarg; break;
 		default: usage();
 		}
 	}
 	if (!opt.size_mb || opt.procs < 1 || opt.passes < 1 ||
-	    opt.random_pct < 0 || opt.random_pct > 100 || optind != argc)
+	    opt.random_pct < 0 || opt.random_pct > 100 || optind != argc ||
+	    (opt.hold_cmd && opt.procs != 1) || (opt.pre_cmd && !opt.hold_cmd))
 		usage();
 
 	t0 = now_ms();
@@ -348,5 +437,12 @@ int main(int argc, char **argv)
 	       ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3,
 	       total.fill_ms > 0 ? (opt.size_mb * 1024.0) / (total.fill_ms / 1e3) : 0,
 	       total.bad, rc == 0 ? "ok" : rc == 1 ? "CORRUPT" : "ENOMEM");
+	if (opt.hold_cmd) {
+		printf("usemem: hold_rss_kb=%lu hold_swap_kb=%lu cmd_ms=%.1f cmd_rc=%d",
+		       hold.rss_kb, hold.swap_kb, hold.cmd_ms, hold.cmd_rc);
+		if (opt.pre_cmd)
+			printf(" pre_rc=%d", hold.pre_rc);
+		printf("\n");
+	}
 	return rc;
 }

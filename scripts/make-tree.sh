@@ -19,7 +19,7 @@ export GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL:-$GIT_AUTHOR_EMAIL}
 
 series_patches() {
 	[ -f "$SERIES" ] || return 0
-	grep -v -e '^#' -e '^[[:space:]]*$' "$SERIES" | while read -r p; do
+	{ grep -v -e '^#' -e '^[[:space:]]*$' "$SERIES" || true; } | while read -r p; do
 		[ -f "$TOP/patches/$p" ] || die "patches/series names $p, which does not exist"
 		printf '%s\n' "$TOP/patches/$p"
 	done
@@ -33,9 +33,11 @@ series_ids() {
 	done
 }
 tree_ids() {
-	local c
+	local c id
 	"${GIT[@]}" rev-list --reverse base..HEAD | while read -r c; do
-		"${GIT[@]}" show --format= "$c" | git patch-id --stable | awk '{ print $1 }'
+		id=$("${GIT[@]}" show --format= "$c" | git patch-id --stable | awk '{ print $1 }')
+		# An empty commit has no patch id, and format-patch would drop it.
+		printf '%s\n' "${id:-empty:$("${GIT[@]}" log -1 --format=%s "$c")}"
 	done
 }
 
@@ -57,6 +59,13 @@ create_base() {
 	log "committing the base tree (tag: base)"
 	"${GIT[@]}" init -q -b master
 	"${GIT[@]}" config core.autocrlf false
+	# Commits made in the tree carry the project repo's identity, if it has one.
+	local who
+	for who in user.name user.email; do
+		if git -C "$TOP" config "$who" >/dev/null; then
+			"${GIT[@]}" config "$who" "$(git -C "$TOP" config "$who")"
+		fi
+	done
 	"${GIT[@]}" add -A -f .
 	# A fixed identity and date make the base commit id reproducible, so
 	# `base-commit:` in exported patches does not churn.

@@ -32,6 +32,11 @@ rm -rf "$RUNDIR"
 mkdir -p "$RUNDIR"
 disk=$RUNDIR/swap.img
 truncate -s "${DISK_MB}M" "$disk"
+# An ext4 scratch disk: tests that need a real filesystem run in it.
+scratch=$RUNDIR/scratch.img
+truncate -s 512M "$scratch"
+mkfs.ext4 -q -F -E lazy_itable_init=1 "$scratch" >/dev/null 2>&1 ||
+	die "mkfs.ext4 failed on $scratch (e2fsprogs installed?)"
 
 cmdline="console=ttyS0 panic=-1 oops=panic wb.plan=$PLAN ${APPEND:-}"
 log "booting ${KERNEL#"$TOP"/} plan=$PLAN (${MEM}M, ${SMP} vCPUs, $ACCEL, timeout ${TIMEOUT}s); log: ${RUNDIR#"$TOP"/}/console.log"
@@ -44,11 +49,12 @@ timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-serial "file:$RUNDIR/console.log" -serial "file:$RUNDIR/tap.log" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-drive "file=$disk,if=virtio,format=raw,cache=unsafe,discard=unmap" \
+	-drive "file=$scratch,if=virtio,format=raw,cache=unsafe" \
 	</dev/null >"$RUNDIR/qemu.log" 2>&1
 qrc=$?
 set -e
 secs=$(( $(date +%s) - start ))
-rm -f "$disk"
+rm -f "$disk" "$scratch"
 
 fail=0
 if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
