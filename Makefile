@@ -18,7 +18,7 @@ export KSRC ACCEL FORCE
 
 S := scripts
 
-.PHONY: help deps base tree export kernel initramfs run test check clean distclean
+.PHONY: help deps base tree export kernel initramfs run test check bench clean distclean
 
 help:
 	@echo "Quick start:  make run    # build + boot the vswap kernel, zswap without a swapfile"
@@ -33,6 +33,7 @@ help:
 	@echo "  run        the main job: 1.5x RAM through zswap with no swap device"
 	@echo "  test       KUnit + series kselftests + upstream swap selftests in QEMU"
 	@echo "  check      checkpatch --strict on every patch, and build each patch"
+	@echo "  bench      base vs novswap vs vswap benchmarks (ROUNDS=5, SIZE=full|small)"
 	@echo "  clean      remove kernel builds and logs (keeps build/linux and the cache)"
 	@echo "  distclean  remove build/ entirely (refuses if build/linux has unexported work)"
 
@@ -63,6 +64,9 @@ test: tree
 
 check: tree
 	@$(S)/check-series.sh
+
+bench: tree
+	@$(S)/run-bench.sh
 
 clean:
 	rm -rf build/kernel-* build/logs build/initramfs build/initramfs.cpio.gz build/selftests build/headers

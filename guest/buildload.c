@@ -6,16 +6,19 @@
  * Worker k allocates between MIN and MAX MiB (a size that depends on k),
  * fills it with a compressible pattern (one word in four is pseudo-random,
  * roughly what a compiler's heap compresses to), then does ROUNDS passes of
- * "compute" over it: every page, in a scattered order, is read, summed and
- * rewritten (xor with the round's key), so pages go back and forth between
- * RAM and swap dirty.  At the end every word is checked against what it
- * must hold, and the worker exits, freeing whatever it had in swap.
+ * "compute" over its hot part (HOT percent of the pages; the rest is
+ * written once and goes cold, like a compiler's early data): every hot
+ * page, in a scattered order, is read, summed and rewritten (xor with the
+ * round's key).  At the end every word is checked against what it must
+ * hold (cold pages come back from swap then), and the worker exits,
+ * freeing whatever it had in swap.
  *
  * Run it in a memory cgroup whose memory.max is below JOBS * the average
- * size to make the workers swap.
+ * size to make the workers swap.  (Passes over more memory than the limit
+ * would make every access a fault: that is thrashing, not a build.)
  *
  * Output: one line of key=value pairs, e.g.
- *   buildload: jobs=8 procs=64 min_mb=32 max_mb=64 rounds=3 total_mb=..
+ *   buildload: jobs=8 procs=64 min_mb=32 max_mb=64 rounds=4 hot_pct=25 total_mb=..
  *              wall_ms=.. user_ms=.. sys_ms=.. ok=64 corrupt=0 oom=0
  *              failed=0 result=ok
  * user_ms and sys_ms are the workers' (RUSAGE_CHILDREN).
@@ -51,9 +54,11 @@ static struct {
 	int procs;
 	unsigned long min_mb, max_mb;
 	int rounds;
+	int hot_pct;		/* percent of a worker's pages that rounds rewrite */
 	int corrupt;		/* self-test: flip one bit in worker 0 */
 	uint64_t seed;
-} opt = { .jobs = 8, .procs = 64, .min_mb = 32, .max_mb = 64, .rounds = 3,
+} opt = { .jobs = 8, .procs = 64, .min_mb = 32, .max_mb = 64, .rounds = 4,
+	  .hot_pct = 25,
 	  .seed = 0xb1d };
 
 static double now_ms(void)
@@ -106,8 +111,9 @@ static unsigned long gcd(unsigned long a, unsigned long b)
 static int worker(int k)
 {
 	unsigned long mb = worker_mb(k), pages = (mb << 20) / PAGE, bad = 0;
+	unsigned long hot = pages * opt.hot_pct / 100;
 	uint64_t seed = mix(opt.seed + (uint64_t)k * 1000003), key = 0;
-	unsigned long stride = (pages / 3) | 1;
+	unsigned long stride;
 	volatile uint64_t sink = 0;
 	uint64_t *mem;
 
@@ -123,17 +129,20 @@ static int worker(int k)
 		for (unsigned long w = 0; w < WORDS; w++)
 			mem[i * WORDS + w] = initial(seed, i, w);
 
-	/* A stride prime to the page count visits every page once per round. */
-	while (gcd(stride, pages) != 1)
+	/* A stride prime to the hot page count visits each once per round. */
+	if (!hot)
+		hot = 1;
+	stride = (hot / 3) | 1;
+	while (gcd(stride, hot) != 1)
 		stride += 2;
 	if (opt.corrupt && k == 0)
 		mem[pages / 2 * WORDS + 7] ^= 0x40;
 
 	for (int r = 0; r < opt.rounds; r++) {
 		uint64_t rk = round_key(seed, r), sum = 0;
-		unsigned long i = (unsigned long)r % pages;
+		unsigned long i = (unsigned long)r % hot;
 
-		for (unsigned long n = 0; n < pages; n++, i = (i + stride) % pages) {
+		for (unsigned long n = 0; n < hot; n++, i = (i + stride) % hot) {
 			uint64_t *p = mem + i * WORDS;
 
 			for (unsigned long w = 0; w < WORDS; w++) {
@@ -147,7 +156,7 @@ static int worker(int k)
 
 	for (unsigned long i = 0; i < pages; i++) {
 		for (unsigned long w = 0; w < WORDS; w++) {
-			uint64_t want = initial(seed, i, w) ^ key;
+			uint64_t want = initial(seed, i, w) ^ (i < hot ? key : 0);
 
 			if (mem[i * WORDS + w] != want) {
 				if (bad < 5)
@@ -167,12 +176,13 @@ static int worker(int k)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: buildload [-j jobs] [-n procs] [-m min_mb] [-M max_mb] [-r rounds] [-e seed]\n"
+		"usage: buildload [-j jobs] [-n procs] [-m min_mb] [-M max_mb] [-r rounds] [-H hot_pct] [-e seed]\n"
 		"  -j N     workers running at once (default 8)\n"
 		"  -n N     workers in all (default 64)\n"
 		"  -m MiB   smallest worker (default 32)\n"
 		"  -M MiB   largest worker (default 64)\n"
-		"  -r N     compute passes over the memory (default 3)\n"
+		"  -r N     compute passes over the hot memory (default 4)\n"
+		"  -H PCT   percent of each worker's memory that is hot (default 25)\n"
 		"  -X       self-test: corrupt one word in worker 0 (must fail)\n");
 	exit(3);
 }
@@ -184,19 +194,21 @@ int main(int argc, char **argv)
 	struct rusage ru;
 	double t0, wall;
 
-	while ((c = getopt(argc, argv, "j:n:m:M:r:e:Xh")) != -1) {
+	while ((c = getopt(argc, argv, "j:n:m:M:r:H:e:Xh")) != -1) {
 		switch (c) {
 		case 'j': opt.jobs = atoi(optarg); break;
 		case 'n': opt.procs = atoi(optarg); break;
 		case 'm': opt.min_mb = strtoul(optarg, NULL, 0); break;
 		case 'M': opt.max_mb = strtoul(optarg, NULL, 0); break;
 		case 'r': opt.rounds = atoi(optarg); break;
+		case 'H': opt.hot_pct = atoi(optarg); break;
 		case 'e': opt.seed = strtoull(optarg, NULL, 0); break;
 		case 'X': opt.corrupt = 1; break;
 		default: usage();
 		}
 	}
 	if (opt.jobs < 1 || opt.procs < 1 || opt.rounds < 0 || !opt.min_mb ||
+	    opt.hot_pct < 1 || opt.hot_pct > 100 ||
 	    opt.max_mb < opt.min_mb || optind != argc)
 		usage();
 
@@ -244,10 +256,10 @@ int main(int argc, char **argv)
 	wall = now_ms() - t0;
 	getrusage(RUSAGE_CHILDREN, &ru);
 
-	printf("buildload: jobs=%d procs=%d min_mb=%lu max_mb=%lu rounds=%d total_mb=%lu"
+	printf("buildload: jobs=%d procs=%d min_mb=%lu max_mb=%lu rounds=%d hot_pct=%d total_mb=%lu"
 	       " wall_ms=%.0f user_ms=%.0f sys_ms=%.0f ok=%d corrupt=%d oom=%d failed=%d"
 	       " result=%s\n",
-	       opt.jobs, opt.procs, opt.min_mb, opt.max_mb, opt.rounds, total_mb, wall,
+	       opt.jobs, opt.procs, opt.min_mb, opt.max_mb, opt.rounds, opt.hot_pct, total_mb, wall,
 	       ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3,
 	       ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3,
 	       ok, corrupt, oom, failed,

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Helpers for the guest plans (busybox sh).  TAP goes to fd 3 (ttyS1),
 # progress to stdout (the console).  Each plan:  tap_begin; run_test ...; tap_end
 
@@ -30,13 +31,7 @@ tap_result() {
 # as comments.  Exit 0 is a pass; anything else (including kselftest's
 # "skip" status 4: a suite that cannot run here is a failure) fails.
 run_test() {
-	name=$1; shift
-	say "running $name: $*"
-	start=$(date +%s)
-	"$@" >/tmp/test.out 2>&1
-	rc=$?
-	sed 's/^/# /' /tmp/test.out >&3
-	secs=$(( $(date +%s) - start ))
+	capture "$@"
 	if [ "$rc" = 0 ]; then
 		tap_result ok "$name"
 	elif [ "$rc" = 4 ]; then
@@ -47,13 +42,9 @@ run_test() {
 	say "$name took ${secs}s"
 }
 
-# run_kselftest NAME CMD [ARGS...]: like run_test, for a kselftest that
-# prints TAP.  Its failing subtests are compared with
-# /guest/known-failures.list ("NAME<TAB>subtest<TAB>why"): a failure listed
-# there (it fails on the base kernel too, for a reason of the test guest) is
-# reported as a SKIP line of its own; any other failing subtest, a crash, or
-# a skip of the whole program fails NAME.
-run_kselftest() {
+# capture NAME CMD [ARGS...]: run CMD with its output in /tmp/test.out and
+# in the TAP stream as comments; sets name, rc and secs.
+capture() {
 	name=$1; shift
 	say "running $name: $*"
 	start=$(date +%s)
@@ -61,6 +52,16 @@ run_kselftest() {
 	rc=$?
 	sed 's/^/# /' /tmp/test.out >&3
 	secs=$(( $(date +%s) - start ))
+}
+
+# run_kselftest NAME CMD [ARGS...]: like run_test, for a kselftest that
+# prints TAP.  Its failing subtests are compared with
+# /guest/known-failures.list ("NAME<TAB>subtest<TAB>why"): a failure listed
+# there (it fails on the base kernel too, for a reason of the test guest) is
+# reported as a SKIP line of its own; any other failing subtest, a crash, or
+# a skip of the whole program fails NAME.
+run_kselftest() {
+	capture "$@"
 	unexpected=0
 	sed -n -E 's/^not ok [0-9]+ ([^#]*[^# ]) *(#.*)?$/\1/p' /tmp/test.out >/tmp/test.failed
 	while IFS= read -r sub; do
@@ -110,14 +111,14 @@ swap_zram_on() {
 	swapon /dev/zram0
 }
 
-# swap_setup NAME: zswap-disk | disk | zswap-only | zram | none
+# swap_setup NAME [COMPRESSOR]: zswap-disk | disk | zswap-only | zram | none
 swap_setup() {
 	swap_reset
 	case $1 in
-	zswap-disk) swap_disk_on && zswap_enable;;
+	zswap-disk) swap_disk_on && zswap_enable "${2:-lz4}";;
 	disk) swap_disk_on;;
-	zswap-only) zswap_enable;;
-	zram) swap_zram_on "$(( $(mem_total_mb) * 2 ))M";;
+	zswap-only) zswap_enable "${2:-lz4}";;
+	zram) swap_zram_on "$(( $(mem_total_mb) * 2 ))M" "${2:-lz4}";;
 	none) ;;
 	*) say "unknown swap setup $1"; return 1;;
 	esac

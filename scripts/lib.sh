@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash disable=SC2034
 # Shared helpers for the workbench scripts.  Sourced, never executed.
 # Every script that sources this runs with `set -euo pipefail`.
 

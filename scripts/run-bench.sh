@@ -13,8 +13,9 @@
 #
 # Env: ROUNDS (5), SIZE (full|small), TIMEOUT (seconds per guest),
 #      SCENARIOS, KERNELS, BACKENDS (subsets of the defaults below),
-#      ACCEL (tcg), IMAGE_base/IMAGE_novswap/IMAGE_vswap (use this bzImage
-#      instead of building that kernel; for debugging the bench itself).
+#      ACCEL (tcg), RESULTS (report directory, default bench/results),
+#      IMAGE_base/IMAGE_novswap/IMAGE_vswap (use this bzImage instead of
+#      building that kernel; for debugging the bench itself).
 # Exits non-zero when data came back wrong, a kernel crashed or hung, or a
 # run that the matrix expects to work failed; never on a slow number.
 set -euo pipefail
@@ -23,7 +24,9 @@ set -euo pipefail
 # The matrix: which backends each kernel runs, with which compressor, and
 # whether the run is expected to work.  A run expected to "fail" (zswap
 # without a swap device on a kernel without vswap) is recorded as failed,
-# not reported as an error; wrong data is an error everywhere.
+# not reported as an error; wrong data is an error everywhere.  To see the
+# base kernel fail without a swap device, add: base zswap-only zstd fail.
+# Backends: zswap-disk, zswap-only, zram (guest/plans/bench.sh).
 #  kernel   backend     compressor  expect
 MATRIX='
 base      zswap-disk  zstd        ok
@@ -47,19 +50,22 @@ SMP=2
 
 # Workload sizes in MiB.  R is the memory a workload competes for.
 #   full:  R = the guest's RAM (global reclaim).
-#   small: R = 256: usemem, memhog and zero run in a memory cgroup with
-#          memory.max=256M (the guest keeps 1 GiB), so they swap as much,
+#   small: R = 128: usemem, memhog and zero run in a memory cgroup with
+#          memory.max=128M (the guest keeps 1 GiB), so they swap as much,
 #          relative to their memory, as the full run, in a fraction of the
 #          time.  swapoff/metadata hold less; build runs fewer, smaller
-#          workers under a lower memory.max.
+#          workers, 4 at a time, under a lower memory.max.
+# build's memory.max is 3/4 of what its running workers allocate on
+# average: their hot parts fit, their cold parts swap (more pressure turns
+# it into thrashing: every access a fault).
 case $SIZE in
 full)
 	R=$MEM BOX_MB=0 HOLD_MB=$((MEM / 2)) DISK_MB=4096
-	BUILD=(wb.jobs=8 wb.procs=64 wb.min_mb=32 wb.max_mb=64 wb.memmax_mb=256)
-	TIMEOUT=${TIMEOUT:-2400};;
+	BUILD_ARGS=(wb.jobs=8 wb.procs=64 wb.min_mb=32 wb.max_mb=64 wb.memmax_mb=288)
+	TIMEOUT=${TIMEOUT:-3600};;
 small)
-	R=256 BOX_MB=256 HOLD_MB=192 DISK_MB=2048
-	BUILD=(wb.jobs=8 wb.procs=32 wb.min_mb=16 wb.max_mb=32 wb.memmax_mb=128)
+	R=128 BOX_MB=128 HOLD_MB=96 DISK_MB=2048
+	BUILD_ARGS=(wb.jobs=4 wb.procs=16 wb.min_mb=12 wb.max_mb=24 wb.memmax_mb=56)
 	TIMEOUT=${TIMEOUT:-900};;
 *) die "SIZE must be full or small (got '$SIZE')";;
 esac
@@ -96,6 +102,10 @@ done
 rows=()
 while read -r k b c e; do
 	[ -n "$k" ] || continue
+	case $k/$b/$e in
+	base/*/ok|base/*/fail|novswap/*/ok|novswap/*/fail|vswap/*/ok|vswap/*/fail) ;;
+	*) die "bad matrix row '$k $b $c $e' (kernel base|novswap|vswap, expect ok|fail)";;
+	esac
 	if [ -n "${KERNELS:-}" ] && [[ " $KERNELS " != *" $k "* ]]; then continue; fi
 	if [ -n "${BACKENDS:-}" ] && [[ " $BACKENDS " != *" $b "* ]]; then continue; fi
 	rows+=("$k $b $c $e")
@@ -105,7 +115,7 @@ kernels=$(printf '%s\n' "${rows[@]}" | awk '!seen[$1]++ { print $1 }')
 
 STAMP=$(date +%Y%m%d-%H%M%S)
 OUT=$LOGS/bench/$STAMP
-RESULTS=$TOP/bench/results
+RESULTS=${RESULTS:-$TOP/bench/results}
 mkdir -p "$OUT" "$RESULTS"
 RUNS=$OUT/runs.txt
 META=$OUT/meta.txt
@@ -155,7 +165,7 @@ NAME=$(date +%Y-%m-%d-%H%M)-${repo_hash%-dirty}
 	echo "timeout=$TIMEOUT"
 	echo "scenarios=$SCENARIOS"
 	for s in $SCENARIOS; do echo "size_$s=$(size_of "$s")"; done
-	echo "build_args=${BUILD[*]}"
+	echo "build_args=${BUILD_ARGS[*]}"
 	for r in "${rows[@]}"; do echo "matrix=$r"; done
 	for k in $kernels; do
 		echo "image_$k=${IMAGE[$k]#"$TOP"/} $(sha256sum "${IMAGE[$k]}" | cut -c1-12)"
@@ -208,7 +218,7 @@ run_one() { # round scenario kernel backend comp expect
 	local append grc=0 t0 secs hl unit
 	rundir=$OUT/$name
 	append="wb.scenario=$s wb.backend=$b wb.comp=$c wb.size_mb=$(size_of "$s")"
-	append="$append wb.box_mb=$BOX_MB wb.swap_mb=$DISK_MB ${BUILD[*]}"
+	append="$append wb.box_mb=$BOX_MB wb.swap_mb=$DISK_MB ${BUILD_ARGS[*]}"
 	n=$((n + 1))
 	printf '[%3d/%d %s] round %d/%d  %-8s %-8s %-16s ' "$n" "$total" \
 		"$(hms $(( $(date +%s) - bench_start )))" "$round" "$ROUNDS" "$s" "$k" "$b/$c"

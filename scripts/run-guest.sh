@@ -6,8 +6,10 @@
 #      TIMEOUT (seconds, default 1200), DISK_MB (virtio swap disk, 2048),
 #      APPEND (extra kernel command line).
 # Writes RUNDIR/console.log (serial console), RUNDIR/tap.log (the plan's TAP)
-# and RUNDIR/status (the guest's exit code).  Exits 0 only when the guest
-# reported status 0 itself and the console shows no kernel splat.
+# and RUNDIR/status (the guest's exit code).  Exit status: 0 when the guest
+# reported status 0 itself and the console shows no kernel splat; 1 when the
+# guest ran cleanly but reported a non-zero status (its tests failed); 2 when
+# it crashed, hung, reported nothing, or the console shows a splat.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,6 +24,7 @@ INITRD=${INITRD:-$BUILD/initramfs.cpio.gz}
 [ -f "$TOP/guest/plans/$PLAN.sh" ] || die "no guest plan guest/plans/$PLAN.sh"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (make deps)"
 
+# shellcheck disable=SC2054 # the commas belong to QEMU's option syntax
 case $ACCEL in
 tcg) accel=(-accel tcg,thread=multi -cpu max);;
 kvm) accel=(-accel kvm -cpu host);;
@@ -42,7 +45,8 @@ cmdline="console=ttyS0 panic=-1 oops=panic wb.plan=$PLAN ${APPEND:-}"
 log "booting ${KERNEL#"$TOP"/} plan=$PLAN (${MEM}M, ${SMP} vCPUs, $ACCEL, timeout ${TIMEOUT}s); log: ${RUNDIR#"$TOP"/}/console.log"
 start=$(date +%s)
 set +e
-timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
+# --foreground: Ctrl-C reaches QEMU too (timeout would put it in its own group).
+timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-machine q35 "${accel[@]}" -smp "$SMP" -m "$MEM" \
 	-display none -monitor none -no-reboot \
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$cmdline" \
@@ -61,10 +65,11 @@ if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
 	printf 'error: guest (plan %s) timed out after %ss; last console lines:\n' "$PLAN" "$TIMEOUT" >&2
 	tail -n 30 "$RUNDIR/console.log" >&2
 	echo timeout >"$RUNDIR/status"
-	fail=1
-elif [ $((qrc & 1)) = 1 ] && [ "$qrc" -ge 1 ]; then
-	# isa-debug-exit: QEMU exits with (code << 1) | 1.
-	code=$((qrc >> 1))
+	fail=2
+elif [ $((qrc & 1)) = 1 ] && [ "$qrc" -ge 33 ]; then
+	# isa-debug-exit: QEMU exits with (value << 1) | 1, and guest-exit
+	# writes value = status + 16 (QEMU's own errors exit with 1).
+	code=$(( (qrc >> 1) - 16 ))
 	echo "$code" >"$RUNDIR/status"
 	if [ "$code" != 0 ]; then
 		printf 'guest plan %s reported status %s\n' "$PLAN" "$code" >&2
@@ -75,11 +80,12 @@ else
 	tail -n 30 "$RUNDIR/console.log" >&2
 	cat "$RUNDIR/qemu.log" >&2
 	echo "noreport" >"$RUNDIR/status"
-	fail=1
+	fail=2
 fi
 
 if ! "$TOP/scripts/check-splats.sh" "$RUNDIR/console.log"; then
-	fail=1
+	echo splat >"$RUNDIR/splat"
+	fail=2
 fi
 log "plan $PLAN: guest ran ${secs}s, status $(cat "$RUNDIR/status")"
 exit "$fail"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # One benchmark run of `make bench` (scripts/run-bench.sh): one scenario on
 # one swap backend, every byte of data verified.  Parameters come from the
 # kernel command line:
@@ -18,8 +19,9 @@
 #   # bench: scenario=.. backend=.. comp=.. <metrics> result=R verified=yes|no
 # with R = ok (all data verified), oom (ENOMEM, OOM kill, or no swap space
 # to swap out to), corrupt (wrong data) or error (anything else), and one
-# TAP result: "ok N bench SCENARIO" when the data verified, else
-# "not ok N bench SCENARIO # R: reason".
+# TAP result: "ok N bench SCENARIO BACKEND/COMP" when the data verified,
+# else "not ok N bench SCENARIO BACKEND/COMP # reason", the reason starting
+# with "fail (ENOMEM/OOM):", "CORRUPT:" or "error:".
 . /guest/lib.sh
 tap_begin
 
@@ -75,10 +77,10 @@ vm_deltas() {
 classify() { # rc what
 	case $1 in
 	0) verdict ok "";;
-	1) verdict corrupt "$2 saw wrong data: $(grep -m 1 -E 'got|CORRUPT' "$OUT" || echo "exit 1")";;
+	1) verdict corrupt "CORRUPT: $2 saw wrong data: $(grep -m 1 -E 'got|CORRUPT' "$OUT" || echo "exit 1")";;
 	2) verdict oom "fail (ENOMEM/OOM): $(grep -m 1 -E 'failed|killed|ENOMEM' "$OUT" || echo "$2 exit 2")";;
 	137) verdict oom "fail (ENOMEM/OOM): $2 was killed (SIGKILL, OOM killer)";;
-	*) verdict error "$2 exit $1: $(tail -n 1 "$OUT")";;
+	*) verdict error "error: $2 exit $1: $(tail -n 1 "$OUT")";;
 	esac
 }
 
@@ -152,6 +154,9 @@ scenario_build() {
 	kv jobs "$JOBS"; kv procs "$PROCS"; kv min_mb "$MIN_MB"; kv max_mb "$MAX_MB"; kv memmax_mb "$MEMMAX_MB"
 	outkeys total_mb wall_ms user_ms sys_ms
 	for k in ok corrupt oom failed; do kv "workers_$k" "$(outkey "$k")"; done
+	if [ "$RESULT" = oom ]; then
+		verdict oom "fail (ENOMEM/OOM): $(outkey oom) of $PROCS workers were OOM-killed or got ENOMEM"
+	fi
 	cg_events build
 }
 
@@ -160,7 +165,7 @@ scenario_build() {
 scenario_swapoff() {
 	dev=$(swap_device)
 	if [ -z "$dev" ]; then
-		verdict error "swapoff needs a swap device; backend $BACKEND has none"
+		verdict error "error: swapoff needs a swap device; backend $BACKEND has none"
 		return
 	fi
 	usemem -s "$SIZE_MB" -P -x "swapoff $dev" >"$OUT" 2>&1
@@ -183,7 +188,7 @@ check_swapped_out() {
 	fi
 }
 
-# What /tmp/snap.sh saves while the memory is held swapped out.
+# /tmp/snap.sh N: what metadata saves, N=0 before, N=1 while swapped out.
 write_snap_script() {
 	cat >/tmp/snap.sh <<'EOF'
 cat /proc/meminfo >/tmp/meminfo.$1
@@ -210,13 +215,14 @@ EOF
 #          allocations (swap tables, ...) to "named", and some noise.
 scenario_metadata() {
 	write_snap_script
+	rm -f /tmp/meminfo.[01] /tmp/zram.[01] /tmp/vswap.[01]
 	usemem -s "$SIZE_MB" -B "sh /tmp/snap.sh 0" -P -x "sh /tmp/snap.sh 1" >"$OUT" 2>&1
 	rc=$?
 	classify "$rc" usemem
 	outkeys hold_swap_kb hold_rss_kb
 	check_swapped_out
+	[ "$RESULT" = ok ] || return
 	pages=$(( $(outnum hold_swap_kb) / 4 ))
-	[ "$pages" -gt 0 ] || pages=1
 	named() { echo $(( $(meminfo Slab "$1") + $(meminfo KernelStack "$1") + $(meminfo Percpu "$1") + $(meminfo VmallocUsed "$1") )); }
 	nonlru() { echo $(( $(meminfo MemTotal "$1") - $(meminfo MemFree "$1") - $(meminfo PcpFree "$1") - $(meminfo Active "$1") - $(meminfo Inactive "$1") - $(meminfo Unevictable "$1") - $(meminfo PageTables "$1") - $(meminfo SecPageTables "$1") )); }
 	pool() { # kB of compressed pool
@@ -230,7 +236,7 @@ scenario_metadata() {
 	}
 	m0=/tmp/meminfo.0 m1=/tmp/meminfo.1
 	if [ ! -s "$m0" ] || [ ! -s "$m1" ]; then
-		[ "$RESULT" = ok ] && verdict error "no meminfo snapshot while held"
+		verdict error "error: no meminfo snapshot before and while held"
 		return
 	fi
 	d_named=$(( $(named $m1) - $(named $m0) ))
@@ -264,11 +270,12 @@ DEFAULT_SIZE_MB=$SIZE_MB
 for scen in $(echo "$SCENARIOS" | tr ',' ' '); do
 	SIZE_MB=$DEFAULT_SIZE_MB
 	case $scen in *:*) SIZE_MB=${scen#*:}; scen=${scen%%:*};; esac
-	LINE="" RESULT=error REASON="did not run"
+	LINE="" RESULT=error REASON="error: did not run"
+	: >"$OUT"
 	kv scenario "$scen"; kv backend "$BACKEND"; kv comp "$COMP"
 	kv kver "$(uname -r)"; kv ram_mb "$RAM_MB"; kv size_mb "$SIZE_MB"; kv box_mb "$BOX_MB"
 	if ! setup_backend >/tmp/setup.out 2>&1; then
-		verdict error "backend $BACKEND/$COMP could not be set up: $(tail -n 1 /tmp/setup.out)"
+		verdict error "error: backend $BACKEND/$COMP could not be set up: $(tail -n 1 /tmp/setup.out)"
 	else
 		for p in max_pool_percent accept_threshold_percent shrinker_enabled; do
 			f=/sys/module/zswap/parameters/$p
@@ -278,7 +285,7 @@ for scen in $(echo "$SCENARIOS" | tr ',' ' '); do
 		start=$(awk '{ print $1 }' /proc/uptime)
 		case $scen in
 		usemem|memhog|zero|build|swapoff|metadata) "scenario_$scen";;
-		*) verdict error "unknown scenario '$scen'";;
+		*) verdict error "error: unknown scenario '$scen'";;
 		esac
 		kv run_s "$(awk -v s="$start" '{ printf "%.1f", $1 - s }' /proc/uptime)"
 		vm_deltas
@@ -290,7 +297,7 @@ for scen in $(echo "$SCENARIOS" | tr ',' ' '); do
 	say "bench:$LINE"
 	case $RESULT in
 	ok) tap_result ok "bench $scen $BACKEND/$COMP";;
-	*) tap_result fail "bench $scen $BACKEND/$COMP" "$RESULT: $REASON";;
+	*) tap_result fail "bench $scen $BACKEND/$COMP" "$REASON";;
 	esac
 done
 swap_reset

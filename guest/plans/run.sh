@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # The main job (`make run`): zswap on, no swap device at all, a workload of
 # 1.5x RAM with every byte verified; then a report of where pages went.
 . /guest/lib.sh

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Workbench self-check: the guest, the swap setups and usemem's verification
 # work, on any kernel.  Data is verified byte by byte in every case.
 . /guest/lib.sh

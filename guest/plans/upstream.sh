@@ -1,10 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Upstream kselftests that exercise swap (guest/selftests.list), each in the
 # swap setup the list names.
 . /guest/lib.sh
 tap_begin
 while read -r dir test setup args; do
 	case $dir in ''|'#'*) continue;; esac
+	# Start each test from settled memory: THP tests need free PMD blocks.
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	echo 1 >/proc/sys/vm/compact_memory
 	if ! swap_setup "$setup"; then
 		tap_result fail "$dir:$test" "swap setup $setup failed"
 		continue
