@@ -41,6 +41,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest-util.h"
+
 #define PAGE 4096UL
 #define WORDS (PAGE / sizeof(uint64_t))
 
@@ -60,24 +62,6 @@ static struct {
 } opt = { .jobs = 8, .procs = 64, .min_mb = 32, .max_mb = 64, .rounds = 4,
 	  .hot_pct = 25,
 	  .seed = 0xb1d };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static uint64_t mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
 
 static unsigned long worker_mb(int k)
 {
