@@ -4,6 +4,7 @@
 # progress to stdout (the console).  Each plan:  tap_begin; run_test ...; tap_end
 
 SWAPDISK=/dev/vda
+KNOWN_FAILURES=${KNOWN_FAILURES:-/guest/known-failures.list}
 TAP_N=0
 TAP_FAILED=0
 
@@ -54,35 +55,108 @@ capture() {
 	secs=$(( $(date +%s) - start ))
 }
 
+# settle_memory: drop caches and compact, so that a test starts from the
+# same state each time (THP tests need free PMD-sized blocks).
+settle_memory() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	echo 1 >/proc/sys/vm/compact_memory
+}
+
+# failed_subtests FILE: the names of the "not ok" lines of a TAP output.
+failed_subtests() {
+	sed -n -E 's/^not ok [0-9]+ ([^#]*[^# ]) *(#.*)?$/\1/p' "$1" | sort -u
+}
+
+# lines_in FILE [-v]: the lines of stdin that are (-v: are not) lines of FILE.
+lines_in() {
+	awk -v f="$1" -v neg="${2:-}" '
+		BEGIN { while ((getline l <f) > 0) seen[l] = 1 }
+		(neg == "" && ($0 in seen)) || (neg != "" && !($0 in seen))'
+}
+
 # run_kselftest NAME CMD [ARGS...]: like run_test, for a kselftest that
-# prints TAP.  Its failing subtests are compared with
-# /guest/known-failures.list ("NAME<TAB>subtest<TAB>why"): a failure listed
-# there (it fails on the base kernel too, for a reason of the test guest) is
-# reported as a SKIP line of its own; any other failing subtest, a crash, or
-# a skip of the whole program fails NAME.
+# prints TAP.
+#
+# Under TCG some upstream subtests depend on timing or on how fragmented
+# memory is (they fail now and then on the unchanged base kernel too).  So a
+# run with failing subtests is repeated, from settled memory, up to
+# KSELFTEST_RUNS times in all (default 3), and a subtest counts as failed
+# only if it failed in every run.  A subtest that failed and then passed is
+# named in a "# flaky:" diagnostic line, never hidden.
+#
+# Subtests that fail in every run are compared with
+# /guest/known-failures.list ("NAME<TAB>subtest<TAB>why"): one listed there
+# (it fails on the base kernel too, for a reason of the test guest) is
+# reported as a SKIP line of its own; any other fails NAME.  A crash or a
+# bail-out with no failing subtest is repeated the same way; a skip of the
+# whole program (exit 4) is a failure at once.
 run_kselftest() {
+	runs=${KSELFTEST_RUNS:-3}
+	run=1
 	capture "$@"
-	unexpected=0
-	sed -n -E 's/^not ok [0-9]+ ([^#]*[^# ]) *(#.*)?$/\1/p' /tmp/test.out >/tmp/test.failed
+	first_rc=$rc
+	failed_subtests /tmp/test.out >/tmp/test.failed
+	cp /tmp/test.failed /tmp/test.first
+	while [ "$rc" != 0 ] && [ "$rc" != 4 ] && [ "$run" -lt "$runs" ] &&
+		! known_failures_only; do
+		run=$((run + 1))
+		say "$name: rerun $run of $runs (failed: $(tr '\n' ' ' </tmp/test.failed))"
+		tap "# $name: rerun $run of $runs"
+		settle_memory
+		capture "$@"
+		failed_subtests /tmp/test.out >/tmp/test.now
+		# A crash or bail-out with no "not ok" keeps the earlier set.
+		if [ "$rc" = 0 ] || [ -s /tmp/test.now ]; then
+			lines_in /tmp/test.now </tmp/test.failed >/tmp/test.both
+			mv /tmp/test.both /tmp/test.failed
+		fi
+	done
+	flaky=$(lines_in /tmp/test.failed -v </tmp/test.first | tr '\n' ' ')
+	if [ -n "$flaky" ]; then
+		tap "# flaky: $name: failed in run 1, passed in run $run of $runs: $flaky"
+		say "flaky: $name: $flaky"
+	elif [ "$run" -gt 1 ] && [ "$rc" = 0 ]; then
+		tap "# flaky: $name: exit $first_rc in run 1, passed in run $run of $runs"
+		say "flaky: $name: exit $first_rc in run 1"
+	fi
+	: >/tmp/test.unexpected
 	while IFS= read -r sub; do
-		why=$(awk -F '\t' -v n="$name" -v s="$sub" '$1 == n && $2 == s { print $3 }' \
-			/guest/known-failures.list)
+		why=$(known_failure "$sub")
 		if [ -n "$why" ]; then
 			tap_result skip "$name:$sub" "fails on the base kernel too: $why"
 		else
-			unexpected=$((unexpected + 1))
+			echo "$sub" >>/tmp/test.unexpected
 		fi
 	done </tmp/test.failed
+	unexpected=$(wc -l </tmp/test.unexpected)
 	if [ "$rc" = 4 ]; then
 		tap_result fail "$name" "exit 4: skipped as a whole, i.e. it did not run"
 	elif [ "$unexpected" -gt 0 ]; then
-		tap_result fail "$name" "$unexpected subtest(s) failed: $(tr '\n' ',' </tmp/test.failed)"
+		tap_result fail "$name" "$unexpected subtest(s) failed in all $run runs: $(tr '\n' ',' </tmp/test.unexpected)"
 	elif [ "$rc" != 0 ] && [ ! -s /tmp/test.failed ]; then
-		tap_result fail "$name" "exit $rc"
+		tap_result fail "$name" "exit $rc in all $run runs"
 	else
 		tap_result ok "$name"
 	fi
-	say "$name took ${secs}s"
+	say "$name took ${secs}s (last run)"
+}
+
+# known_failure SUBTEST: the reason /guest/known-failures.list gives for
+# SUBTEST of the kselftest $name, or nothing.
+known_failure() {
+	awk -F '\t' -v n="$name" -v s="$1" '$1 == n && $2 == s { print $3 }' \
+		"$KNOWN_FAILURES"
+}
+
+# known_failures_only: every subtest in /tmp/test.failed is a known failure
+# (and there is at least one), so running again would change nothing.
+known_failures_only() {
+	[ -s /tmp/test.failed ] || return 1
+	while IFS= read -r sub; do
+		[ -n "$(known_failure "$sub")" ] || return 1
+	done </tmp/test.failed
+	return 0
 }
 
 # Swap setups.  Each starts from "no swap" and leaves the named state.

@@ -32,7 +32,7 @@ done
 cp "$TOP/guest/init" "$ROOT/init"
 chmod +x "$ROOT/init"
 cp -r "$TOP/guest/lib.sh" "$TOP/guest/plans" "$TOP/guest/selftests.list" \
-	"$TOP/guest/known-failures.list" "$ROOT/guest/"
+	"$TOP/guest/series-tests.list" "$TOP/guest/known-failures.list" "$ROOT/guest/"
 
 if [ -d "$BUILD/selftests" ]; then
 	# Binaries and the helper scripts the tests expect beside them.

@@ -44,6 +44,11 @@ if grep -q '^config VSWAP$' "$SRC/mm/Kconfig" 2>/dev/null; then
 	novswap) frags+=("$TOP/configs/vswap-off.config");;
 	esac
 fi
+# The series' KUnit suite, from the patch that adds it on.
+if [ "$VARIANT" = vswap ] && [ "$PROFILE" = test ] &&
+	grep -q '^config VSWAP_KUNIT_TEST$' "$SRC/mm/Kconfig" 2>/dev/null; then
+	frags+=("$TOP/configs/vswap-test.config")
+fi
 
 makeflags=(-C "$SRC" O="$O" ARCH=x86_64 -j"$(nproc_build)"
 	KBUILD_BUILD_USER=vswap KBUILD_BUILD_HOST=workbench

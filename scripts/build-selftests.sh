@@ -17,11 +17,21 @@ log "installing uapi headers into build/headers"
 run_logged "$LOGS/headers.log" make -C "$LINUX" O="$HDR" ARCH=x86_64 -s headers_install
 
 # guest/selftests.list: "<dir> <test> <setup> [args...]"; build each <dir>/<test>.
+# guest/series-tests.list (same format): the series' own tests, built when
+# the tree has them (a base tree does not).
 declare -A want=()
 while read -r dir test _; do
 	case $dir in ''|'#'*) continue;; esac
 	want[$dir]+=" $OUT/$dir/$test"
 done <"$LIST"
+while read -r dir test _; do
+	case $dir in ''|'#'*) continue;; esac
+	if [ -f "$SELFTESTS/$dir/$test.c" ]; then
+		want[$dir]+=" $OUT/$dir/$test"
+	else
+		vlog "series test $dir/$test is not in this tree: not built"
+	fi
+done <"$TOP/guest/series-tests.list"
 
 for dir in "${!want[@]}"; do
 	mkdir -p "$OUT/$dir"

@@ -76,6 +76,19 @@ create_base() {
 	"${GIT[@]}" tag base
 }
 
+# Debian's top-level .gitignore ignores every top-level entry ("/*"), so a
+# file that a patch adds (mm/vswap.h) would be left out of `git add -A` and
+# of the exported series without a word.  Drop that rule in the working
+# tree only, and tell git to ignore the change (skip-worktree): the tree
+# stays clean and `base` stays the unmodified base.  Idempotent.
+unhide_new_files() {
+	if grep -qx '/\*' "$LINUX/.gitignore" 2>/dev/null; then
+		sed -i '\#^/\*$#d' "$LINUX/.gitignore"
+		"${GIT[@]}" update-index --skip-worktree .gitignore
+		vlog "new files are no longer ignored in $LINUX (.gitignore: '/*' dropped, skip-worktree)"
+	fi
+}
+
 apply_series() {
 	local p n=0
 	while read -r p; do
@@ -96,6 +109,7 @@ mkdir -p "$BUILD" "$LOGS"
 if [ ! -d "$LINUX/.git" ]; then
 	[ ! -e "$LINUX" ] || die "$LINUX exists but is not a git tree; move it away"
 	create_base
+	unhide_new_files
 	apply_series
 	exit 0
 fi
@@ -108,6 +122,8 @@ fi
 if [ -d "$LINUX/.git/rebase-apply" ] || [ -d "$LINUX/.git/rebase-merge" ]; then
 	die "$LINUX is in the middle of a git am/rebase; finish or abort it first"
 fi
+
+unhide_new_files
 
 want=$(series_ids)
 have=$(tree_ids)

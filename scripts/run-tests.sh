@@ -4,14 +4,15 @@
 # configs/test.config), the kselftests and the initramfs, boot the guests,
 # and print one closing line "N passed, N failed[, N skipped]".
 #   Guest 1 (plan selftest): the KUnit suites run at boot (KTAP on the
-#     console), then the series' tests / the workbench self-check.
-#   Guest 2 (plan upstream): the upstream swap kselftests.
-# PLANS="selftest upstream" selects guests.  Logs: build/logs/test-VARIANT/.
+#     console), then the workbench self-check.
+#   Guest 2 (plan series): the series' own kselftests (vswap variant only).
+#   Guest 3 (plan upstream): the upstream swap kselftests.
+# PLANS="selftest series upstream" selects guests.  Logs: build/logs/test-VARIANT/.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 VARIANT=${VARIANT:-vswap}
-PLANS=${PLANS:-selftest upstream}
+PLANS=${PLANS:-selftest series upstream}
 OUT=$LOGS/test-$VARIANT
 mkdir -p "$OUT"
 rm -f "$OUT"/*.tap
@@ -38,6 +39,14 @@ kernel=$(VARIANT=$VARIANT PROFILE=test "$TOP/scripts/build-kernel.sh") ||
 log "build steps took $(( $(date +%s) - start ))s"
 
 for plan in $PLANS; do
+	# The series' own kselftests (plan series) run on the vswap variant
+	# once the tree has CONFIG_VSWAP; on base and novswap they do not
+	# apply and are not counted.
+	if [ "$plan" = series ] && { [ "$VARIANT" != vswap ] ||
+		! grep -q '^config VSWAP$' "$LINUX/mm/Kconfig"; }; then
+		log "plan series: not for this kernel (VARIANT=$VARIANT, no CONFIG_VSWAP in the tree); not run"
+		continue
+	fi
 	rundir=$OUT/$plan
 	# run-guest.sh: 0 clean, 1 clean but some test failed (counted in its
 	# TAP), 2 crash/hang/splat.

@@ -7,9 +7,7 @@ tap_begin
 while read -r dir test setup args; do
 	case $dir in ''|'#'*) continue;; esac
 	# Start each test from settled memory: THP tests need free PMD blocks.
-	sync
-	echo 3 >/proc/sys/vm/drop_caches
-	echo 1 >/proc/sys/vm/compact_memory
+	settle_memory
 	if ! swap_setup "$setup"; then
 		tap_result fail "$dir:$test" "swap setup $setup failed"
 		continue
