@@ -142,6 +142,28 @@ run_kselftest() {
 	say "$name took ${secs}s (last run)"
 }
 
+# run_kselftest_list LIST: every kselftest in LIST ("<dir> <binary> <swap
+# setup> [args]", see guest/selftests.list) from settled memory, in its swap
+# setup, with /scratch (ext4) as its working directory: some tests need a
+# real filesystem for their page cache.
+run_kselftest_list() {
+	while read -r dir test setup args; do
+		case $dir in ''|'#'*) continue;; esac
+		settle_memory
+		if ! swap_setup "$setup"; then
+			tap_result fail "$dir:$test" "swap setup $setup failed"
+			continue
+		fi
+		if [ ! -x "/selftests/$dir/$test" ]; then
+			tap_result fail "$dir:$test" "not built"
+			continue
+		fi
+		run_kselftest "$dir:$test${args:+ $args}" \
+			sh -c "cd /scratch && /selftests/$dir/$test $args"
+	done <"$1"
+	swap_reset
+}
+
 # known_failure SUBTEST: the reason /guest/known-failures.list gives for
 # SUBTEST of the kselftest $name, or nothing.
 known_failure() {
