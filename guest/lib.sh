@@ -130,6 +130,7 @@ run_kselftest() {
 		fi
 	done </tmp/test.failed
 	unexpected=$(wc -l </tmp/test.unexpected)
+	[ "${KSELFTEST_SUBTESTS:-0}" = 1 ] && subtest_results
 	if [ "$rc" = 4 ]; then
 		tap_result fail "$name" "exit 4: skipped as a whole, i.e. it did not run"
 	elif [ "$unexpected" -gt 0 ]; then
@@ -162,6 +163,20 @@ run_kselftest_list() {
 			sh -c "cd /scratch && /selftests/$dir/$test $args"
 	done <"$1"
 	swap_reset
+}
+
+# subtest_results: each top-level subtest of the last run (/tmp/test.out)
+# as a TAP line of its own, "$name:<subtest>", so that the closing count
+# shows them (KSELFTEST_SUBTESTS=1, for the series' own tests).
+subtest_results() {
+	sed -n -E 's/^(not )?ok [0-9]+ (.*)$/\1|\2/p' /tmp/test.out >/tmp/test.subs
+	while IFS='|' read -r neg sub; do
+		case $sub in
+		*"# SKIP"*) tap_result skip "$name:${sub%% # *}" "${sub#*# SKIP}";;
+		*) if [ -n "$neg" ]; then tap_result fail "$name:$sub"
+		   else tap_result ok "$name:$sub"; fi;;
+		esac
+	done </tmp/test.subs
 }
 
 # known_failure SUBTEST: the reason /guest/known-failures.list gives for

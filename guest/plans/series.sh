@@ -6,8 +6,10 @@
 # a failure is never retried away (see run_kselftest in lib.sh).
 . /guest/lib.sh
 tap_begin
-KSELFTEST_RUNS=1 # read by run_kselftest
-export KSELFTEST_RUNS
+# Read by run_kselftest: one run, and every subtest counted on its own.
+KSELFTEST_RUNS=1
+KSELFTEST_SUBTESTS=1
+export KSELFTEST_RUNS KSELFTEST_SUBTESTS
 if grep -q '^[a-z]' /guest/series-tests.list; then
 	run_kselftest_list /guest/series-tests.list
 else
