@@ -2,7 +2,8 @@
 # vswap workbench: the front door.  `make help` lists the targets.
 #
 # Variables:
-#   VARIANT=vswap|novswap|base   which kernel (default vswap)
+#   VARIANT=vswap|novswap|base   which kernel (default vswap; `make test`
+#                                boots vswap and novswap unless it is given)
 #   PROFILE=test|bench           config profile for `make kernel` (default test)
 #   KSRC=/path/to/linux-7.2      use an existing 7.2 tree as the base
 #   ACCEL=tcg|kvm                QEMU accelerator (default tcg; kvm hangs here)
@@ -11,6 +12,8 @@
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
+# Whether VARIANT was given (`make test` boots only that kernel then).
+export VARIANT_GIVEN := $(if $(VARIANT),1,0)
 export VARIANT ?= vswap
 export PROFILE ?= test
 export V ?= 0

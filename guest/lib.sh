@@ -63,10 +63,23 @@ settle_memory() {
 	echo 1 >/proc/sys/vm/compact_memory
 }
 
-# failed_subtests FILE: the names of the "not ok" lines of a TAP output.
-failed_subtests() {
-	sed -n -E 's/^not ok [0-9]+ ([^#]*[^# ]) *(#.*)?$/\1/p' "$1" | sort -u
+# failed_subtests FILE, passed_subtests FILE: the subtests of a TAP output
+# that failed ("not ok") or passed ("ok", skips included).  A name that
+# occurs more than once in the output (khugepaged runs its subtests in two
+# contexts) gets " [N]" on its Nth occurrence, so that each is its own.
+subtests_with() {
+	awk -v want="$1" '
+		match($0, /^(not )?ok [0-9]+ /) {
+			st = ($0 ~ /^not /) ? "fail" : "pass"
+			n = substr($0, RLENGTH + 1)
+			sub(/ *#.*$/, "", n)
+			if (n == "") next
+			k = (++seen[n] > 1) ? n " [" seen[n] "]" : n
+			if (st == want) print k
+		}' "$2" | sort -u
 }
+failed_subtests() { subtests_with fail "$1"; }
+passed_subtests() { subtests_with pass "$1"; }
 
 # lines_in FILE [-v]: the lines of stdin that are (-v: are not) lines of FILE.
 lines_in() {
@@ -82,49 +95,61 @@ lines_in() {
 # memory is (they fail now and then on the unchanged base kernel too).  So a
 # run with failing subtests is repeated, from settled memory, up to
 # KSELFTEST_RUNS times in all (default 3), and a subtest counts as failed
-# only if it failed in every run.  A subtest that failed and then passed is
-# named in a "# flaky:" diagnostic line, never hidden.
+# if it failed in some run and passed in none: a run that was killed or
+# crashed half way (exit status other than kselftest's 0, 1 and 4) says
+# nothing of the subtests it did not reach.  A subtest that failed and then
+# passed is named in a "# flaky:" diagnostic line, never hidden; so is a
+# crash in a run when another run completed.
 #
-# Subtests that fail in every run are compared with
-# /guest/known-failures.list ("NAME<TAB>subtest<TAB>why"): one listed there
-# (it fails on the base kernel too, for a reason of the test guest) is
-# reported as a SKIP line of its own; any other fails NAME.  A crash or a
-# bail-out with no failing subtest is repeated the same way; a skip of the
-# whole program (exit 4) is a failure at once.
+# Failed subtests are compared with $KNOWN_FAILURES ("NAME<TAB>subtest<TAB>
+# why", /guest/known-failures.list by default): one listed there is reported
+# as a SKIP line of its own, with the reason; any other fails NAME.  NAME
+# fails too if every run crashed, or if no run passed and no subtest failed
+# (a bail-out); a skip of the whole program (exit 4) is a failure at once.
 run_kselftest() {
 	runs=${KSELFTEST_RUNS:-3}
-	run=1
-	capture "$@"
-	first_rc=$rc
-	failed_subtests /tmp/test.out >/tmp/test.failed
-	cp /tmp/test.failed /tmp/test.first
-	while [ "$rc" != 0 ] && [ "$rc" != 4 ] && [ "$run" -lt "$runs" ] &&
-		! known_failures_only; do
+	run=0 completed=0 passed_runs=0 crashes=''
+	: >/tmp/test.failany
+	: >/tmp/test.passany
+	: >/tmp/test.failed
+	while :; do
 		run=$((run + 1))
-		say "$name: rerun $run of $runs (failed: $(tr '\n' ' ' </tmp/test.failed))"
-		tap "# $name: rerun $run of $runs"
-		settle_memory
-		capture "$@"
-		failed_subtests /tmp/test.out >/tmp/test.now
-		# A crash or bail-out with no "not ok" keeps the earlier set.
-		if [ "$rc" = 0 ] || [ -s /tmp/test.now ]; then
-			lines_in /tmp/test.now </tmp/test.failed >/tmp/test.both
-			mv /tmp/test.both /tmp/test.failed
+		if [ "$run" -gt 1 ]; then
+			say "$name: rerun $run of $runs (failing: $(tr '\n' ' ' </tmp/test.failed)${crashes:+; exit$crashes})"
+			tap "# $name: rerun $run of $runs"
+			settle_memory
 		fi
+		capture "$@"
+		case $rc in
+		0) completed=$((completed + 1)) passed_runs=$((passed_runs + 1));;
+		1|4) completed=$((completed + 1));;
+		*) crashes="$crashes $rc";;
+		esac
+		failed_subtests /tmp/test.out | cat - /tmp/test.failany | sort -u >/tmp/test.u
+		mv /tmp/test.u /tmp/test.failany
+		passed_subtests /tmp/test.out | cat - /tmp/test.passany | sort -u >/tmp/test.u
+		mv /tmp/test.u /tmp/test.passany
+		lines_in /tmp/test.passany -v </tmp/test.failany >/tmp/test.failed
+		case $rc in 0|4) break;; esac
+		[ "$run" -lt "$runs" ] || break
+		# A complete run whose failures are all known: more runs
+		# would change nothing.
+		[ "$rc" = 1 ] && known_failures_only && break
 	done
-	flaky=$(lines_in /tmp/test.failed -v </tmp/test.first | tr '\n' ' ')
+	flaky=$(lines_in /tmp/test.passany </tmp/test.failany | tr '\n' ' ')
 	if [ -n "$flaky" ]; then
-		tap "# flaky: $name: failed in run 1, passed in run $run of $runs: $flaky"
+		tap "# flaky: $name: failed in some of $run runs, passed in another: $flaky"
 		say "flaky: $name: $flaky"
-	elif [ "$run" -gt 1 ] && [ "$rc" = 0 ]; then
-		tap "# flaky: $name: exit $first_rc in run 1, passed in run $run of $runs"
-		say "flaky: $name: exit $first_rc in run 1"
+	fi
+	if [ -n "$crashes" ] && [ "$completed" -gt 0 ]; then
+		tap "# flaky: $name: killed or crashed (exit$crashes) in some of $run runs"
+		say "flaky: $name: exit$crashes in some runs"
 	fi
 	: >/tmp/test.unexpected
 	while IFS= read -r sub; do
 		why=$(known_failure "$sub")
 		if [ -n "$why" ]; then
-			tap_result skip "$name:$sub" "fails on the base kernel too: $why"
+			tap_result skip "$name:$sub" "$why"
 		else
 			echo "$sub" >>/tmp/test.unexpected
 		fi
@@ -133,10 +158,12 @@ run_kselftest() {
 	[ "${KSELFTEST_SUBTESTS:-0}" = 1 ] && subtest_results
 	if [ "$rc" = 4 ]; then
 		tap_result fail "$name" "exit 4: skipped as a whole, i.e. it did not run"
+	elif [ "$completed" = 0 ]; then
+		tap_result fail "$name" "killed or crashed in all $run runs (exit$crashes)"
 	elif [ "$unexpected" -gt 0 ]; then
-		tap_result fail "$name" "$unexpected subtest(s) failed in all $run runs: $(tr '\n' ',' </tmp/test.unexpected)"
-	elif [ "$rc" != 0 ] && [ ! -s /tmp/test.failed ]; then
-		tap_result fail "$name" "exit $rc in all $run runs"
+		tap_result fail "$name" "$unexpected subtest(s) failed and never passed in $run runs: $(tr '\n' ',' </tmp/test.unexpected)"
+	elif [ "$passed_runs" = 0 ] && [ ! -s /tmp/test.failed ]; then
+		tap_result fail "$name" "no run passed and no subtest failed (bail-out?) in $run runs"
 	else
 		tap_result ok "$name"
 	fi
@@ -146,10 +173,12 @@ run_kselftest() {
 # run_kselftest_list LIST: every kselftest in LIST ("<dir> <binary> <swap
 # setup> [args]", see guest/selftests.list) from settled memory, in its swap
 # setup, with /scratch (ext4) as its working directory: some tests need a
-# real filesystem for their page cache.
+# real filesystem for their page cache.  SWAP_SETUP=NAME runs every test in
+# that swap setup instead of the listed one.
 run_kselftest_list() {
 	while read -r dir test setup args; do
 		case $dir in ''|'#'*) continue;; esac
+		setup=${SWAP_SETUP:-$setup}
 		settle_memory
 		if ! swap_setup "$setup"; then
 			tap_result fail "$dir:$test" "swap setup $setup failed"

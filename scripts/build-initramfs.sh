@@ -31,8 +31,7 @@ done
 
 cp "$TOP/guest/init" "$ROOT/init"
 chmod +x "$ROOT/init"
-cp -r "$TOP/guest/lib.sh" "$TOP/guest/plans" "$TOP/guest/selftests.list" \
-	"$TOP/guest/series-tests.list" "$TOP/guest/known-failures.list" "$ROOT/guest/"
+cp -r "$TOP/guest/lib.sh" "$TOP/guest/plans" "$TOP"/guest/*.list "$ROOT/guest/"
 
 if [ -d "$BUILD/selftests" ]; then
 	# Binaries and the helper scripts the tests expect beside them.
