@@ -6,7 +6,7 @@
 #   wb.scenario=usemem|memhog|build|zero|swapoff|metadata
 #                    (for debugging, a comma-separated list runs several in
 #                    one boot; SCENARIO:MiB sets that one's wb.size_mb)
-#   wb.backend=zswap-disk|zswap-only|zram   wb.comp=zstd|lzo|lz4|...
+#   wb.backend=zswap-disk|zswap-only|disk|zram   wb.comp=zstd|lzo|lz4|...
 #   wb.size_mb=N     workload size in MiB (usemem, memhog, zero), or the
 #                    size held swapped out (swapoff, metadata)
 #   wb.box_mb=N      run usemem/memhog/zero in a memory cgroup with
@@ -92,6 +92,8 @@ setup_backend() {
 		zswap_enable "$COMP";;
 	zswap-only)
 		zswap_enable "$COMP";;
+	disk)
+		swap_disk_on || return 1;;
 	zram)
 		swap_zram_on "${SWAP_MB}M" "$COMP" || return 1;;
 	*) say "unknown backend '$BACKEND'"; return 1;;
@@ -109,7 +111,7 @@ setup_backend() {
 
 swap_device() {
 	case $BACKEND in
-	zswap-disk) echo "$SWAPDISK";;
+	zswap-disk|disk) echo "$SWAPDISK";;
 	zram) echo /dev/zram0;;
 	esac
 }
