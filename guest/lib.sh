@@ -188,7 +188,7 @@ run_kselftest_list() {
 			tap_result fail "$dir:$test" "not built"
 			continue
 		fi
-		run_kselftest "$dir:$test${args:+ $args}" \
+		run_kselftest "$dir:$test" \
 			sh -c "cd /scratch && /selftests/$dir/$test $args"
 	done <"$1"
 	swap_reset
