@@ -93,38 +93,38 @@ lines_in() {
 #
 # Under TCG some upstream subtests depend on timing or on how fragmented
 # memory is (they fail now and then on the unchanged base kernel too).  So a
-# run with failing subtests is repeated, from settled memory, up to
-# KSELFTEST_RUNS times in all (default 3), and a subtest counts as failed
-# if it failed in some run and passed in none: a run that was killed or
-# crashed half way (exit status other than kselftest's 0, 1 and 4) says
-# nothing of the subtests it did not reach.  A subtest that failed and then
-# passed is named in a "# flaky:" diagnostic line, never hidden; so is a
-# crash in a run when another run completed.
+# run with failing subtests, or one that stopped early, is repeated, from
+# settled memory, up to KSELFTEST_RUNS times in all (default 3).  A
+# subtest counts as failed if it failed in some run and passed in none: a
+# run that was killed or bailed out half way says nothing of the subtests
+# it did not reach.  NAME fails if no run got through all its subtests
+# (as many results as its plan line, or exit 0).  Whatever passed only on
+# a rerun, and every run that exited non-zero, is named in a "# flaky:"
+# line when NAME passes in the end: never hidden.
 #
 # Failed subtests are compared with $KNOWN_FAILURES ("NAME<TAB>subtest<TAB>
 # why", /guest/known-failures.list by default): one listed there is reported
-# as a SKIP line of its own, with the reason; any other fails NAME.  NAME
-# fails too if every run crashed, or if no run passed and no subtest failed
-# (a bail-out); a skip of the whole program (exit 4) is a failure at once.
+# as a SKIP line of its own, with the reason; any other fails NAME.  A skip
+# of the whole program (exit 4) is a failure at once.
 run_kselftest() {
 	runs=${KSELFTEST_RUNS:-3}
-	run=0 completed=0 passed_runs=0 crashes=''
+	run=0 full_runs=0 exits=''
 	: >/tmp/test.failany
 	: >/tmp/test.passany
 	: >/tmp/test.failed
 	while :; do
 		run=$((run + 1))
 		if [ "$run" -gt 1 ]; then
-			say "$name: rerun $run of $runs (failing: $(tr '\n' ' ' </tmp/test.failed)${crashes:+; exit$crashes})"
+			say "$name: rerun $run of $runs (failing: $(tr '\n' ' ' </tmp/test.failed);$exits)"
 			tap "# $name: rerun $run of $runs"
 			settle_memory
 		fi
 		capture "$@"
-		case $rc in
-		0) completed=$((completed + 1)) passed_runs=$((passed_runs + 1));;
-		1|4) completed=$((completed + 1));;
-		*) crashes="$crashes $rc";;
-		esac
+		[ "$rc" = 0 ] || exits="$exits run $run exit $rc"
+		full=0
+		if [ "$rc" = 0 ] || ran_all_subtests /tmp/test.out; then
+			full=1 full_runs=$((full_runs + 1))
+		fi
 		failed_subtests /tmp/test.out | cat - /tmp/test.failany | sort -u >/tmp/test.u
 		mv /tmp/test.u /tmp/test.failany
 		passed_subtests /tmp/test.out | cat - /tmp/test.passany | sort -u >/tmp/test.u
@@ -134,17 +134,8 @@ run_kselftest() {
 		[ "$run" -lt "$runs" ] || break
 		# A complete run whose failures are all known: more runs
 		# would change nothing.
-		[ "$rc" = 1 ] && known_failures_only && break
+		[ "$full" = 1 ] && known_failures_only && break
 	done
-	flaky=$(lines_in /tmp/test.passany </tmp/test.failany | tr '\n' ' ')
-	if [ -n "$flaky" ]; then
-		tap "# flaky: $name: failed in some of $run runs, passed in another: $flaky"
-		say "flaky: $name: $flaky"
-	fi
-	if [ -n "$crashes" ] && [ "$completed" -gt 0 ]; then
-		tap "# flaky: $name: killed or crashed (exit$crashes) in some of $run runs"
-		say "flaky: $name: exit$crashes in some runs"
-	fi
 	: >/tmp/test.unexpected
 	while IFS= read -r sub; do
 		why=$(known_failure "$sub")
@@ -158,16 +149,31 @@ run_kselftest() {
 	[ "${KSELFTEST_SUBTESTS:-0}" = 1 ] && subtest_results
 	if [ "$rc" = 4 ]; then
 		tap_result fail "$name" "exit 4: skipped as a whole, i.e. it did not run"
-	elif [ "$completed" = 0 ]; then
-		tap_result fail "$name" "killed or crashed in all $run runs (exit$crashes)"
+	elif [ "$full_runs" = 0 ]; then
+		tap_result fail "$name" "no run got through all its subtests (killed, crashed or bailed out):$exits"
 	elif [ "$unexpected" -gt 0 ]; then
 		tap_result fail "$name" "$unexpected subtest(s) failed and never passed in $run runs: $(tr '\n' ',' </tmp/test.unexpected)"
-	elif [ "$passed_runs" = 0 ] && [ ! -s /tmp/test.failed ]; then
-		tap_result fail "$name" "no run passed and no subtest failed (bail-out?) in $run runs"
 	else
+		flaky=$(lines_in /tmp/test.passany </tmp/test.failany | tr '\n' ' ')
+		if [ -n "$flaky" ]; then
+			tap "# flaky: $name: failed in some of $run runs, passed in another: $flaky"
+			say "flaky: $name: $flaky"
+		fi
+		if [ "$run" -gt 1 ] && [ -n "$exits" ]; then
+			tap "# flaky: $name: non-zero exits in $run runs:$exits"
+			say "flaky: $name:$exits"
+		fi
 		tap_result ok "$name"
 	fi
 	say "$name took ${secs}s (last run)"
+}
+
+# ran_all_subtests FILE: FILE reports as many results as its plan line
+# announces (kselftest's "1..N").
+ran_all_subtests() {
+	plan=$(sed -n -E 's/^1\.\.([0-9]+).*$/\1/p' "$1" | head -n 1)
+	got=$(grep -c -E '^(not )?ok [0-9]+' "$1")
+	[ -n "$plan" ] && [ "$plan" -gt 0 ] && [ "$got" -ge "$plan" ]
 }
 
 # run_kselftest_list LIST: every kselftest in LIST ("<dir> <binary> <swap
