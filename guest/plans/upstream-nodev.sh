@@ -4,8 +4,9 @@
 # zswap on and no swap device at all: on a vswap kernel the virtual device
 # is the only swap space.  The host boots this plan only for the vswap
 # variant (scripts/run-tests.sh).  Subtests that cannot pass without a
-# physical device, by design, are listed in guest/nodev-differences.list
-# and reported as SKIP with the reason.
+# physical device, by design, are listed in guest/nodev-differences.list,
+# those that differ on any vswap kernel in guest/vswap-differences.list;
+# both are reported as SKIP with the reason.
 . /guest/lib.sh
 tap_begin
 if [ ! -d /sys/kernel/debug/vswap ]; then
@@ -13,7 +14,8 @@ if [ ! -d /sys/kernel/debug/vswap ]; then
 	tap_end
 	exit
 fi
-cat /guest/known-failures.list /guest/nodev-differences.list >/tmp/known-nodev.list
+cat /guest/known-failures.list /guest/nodev-differences.list \
+	/guest/vswap-differences.list >/tmp/known-nodev.list
 KNOWN_FAILURES=/tmp/known-nodev.list
 SWAP_SETUP=zswap-only
 # A test process OOM-killed in its cgroup (see nodev-differences.list) is
