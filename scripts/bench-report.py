@@ -65,6 +65,7 @@ METRICS = OrderedDict([
     ("metadata", [
         ("bpp_named", "kernel memory per swapped page (named)", "bytes", -1),
         ("bpp_all", "kernel memory per swapped page (all non-LRU)", "bytes", -1),
+        ("bpp_vswap", "vswap metadata per swapped page (debugfs metadata_bytes)", "bytes", -1),
         ("bpp_pool", "compressed pool per swapped page", "bytes", 0),
     ]),
 ])
@@ -104,6 +105,7 @@ NOT_METRICS = set(ID_COLUMNS) | {"comp"}
 def read_meta(path):
     meta = OrderedDict()
     meta["matrix"] = []
+    meta["resumed"] = []
     if not path or not os.path.exists(path):
         return meta
     with open(path) as f:
@@ -114,6 +116,8 @@ def read_meta(path):
             k, v = line.split("=", 1)
             if k == "matrix":
                 meta["matrix"].append(v.split())
+            elif k == "resumed":
+                meta["resumed"].append(v)
             else:
                 meta[k] = v
     return meta
@@ -289,8 +293,9 @@ def plot(s, groups, path):
         import matplotlib.pyplot as plt
     except ImportError:
         return False
-    metrics = METRICS.get(s, [])
     gs = [g for g in groups if g["scenario"] == s]
+    # A metric no kernel reported (vswap's debugfs, no vswap kernel): no panel.
+    metrics = [m for m in METRICS.get(s, []) if any(g["metrics"][m[0]]["n"] for g in gs)]
     if not metrics or not gs:
         return False
     cfgs = []
@@ -319,7 +324,7 @@ def plot(s, groups, path):
                     xs.append(pos)
                     ys.append(m["mean"])
                     es.append(m["sd"] or 0)
-                else:
+                elif not g["outcomes"].get("ok"):
                     fails.append(pos)
             if xs:
                 ax.bar(xs, ys, width, yerr=es, capsize=3, label=k, color=colors.get(k, None))
@@ -393,6 +398,8 @@ def write_md(path, prefix, meta, runs, scenarios, groups, plots):
         add("| duration | %d:%02d:%02d for %s of %s planned runs |" % (
             s // 3600, s % 3600 // 60, s % 60, meta.get("runs_done", len(runs)),
             meta.get("runs_planned", "?")))
+    for i, r in enumerate(meta.get("resumed", [])):
+        add("| %s | %s |" % ("resumed (RESUME=)" if i == 0 else "", r))
     add("| logs | `%s` |" % meta.get("logs", "?"))
     add("")
     try:
@@ -467,8 +474,11 @@ def write_md(path, prefix, meta, runs, scenarios, groups, plots):
                 for g in sorted((g for g in gs if (g["backend"], g["compressor"]) == c),
                                 key=lambda g: kernel_rank(g["kernel"])):
                     m = g["metrics"][key]
-                    if i > 0 and not m["n"] and not g["outcomes"].get("ok"):
-                        continue    # failed runs: shown once, under the headline
+                    if i > 0 and not m["n"]:
+                        # failed runs: shown once, under the headline; a
+                        # kernel without the metric (vswap's debugfs on
+                        # base): no row
+                        continue
                     if m["n"]:
                         if m["sd"] is None:
                             val = "%s %s" % (fmt(m["mean"]), unit)

@@ -15,7 +15,12 @@
 #      SCENARIOS, KERNELS, BACKENDS (subsets of the defaults below),
 #      ACCEL (tcg), RESULTS (report directory, default bench/results),
 #      IMAGE_base/IMAGE_novswap/IMAGE_vswap (use this bzImage instead of
-#      building that kernel; for debugging the bench itself).
+#      building that kernel; for debugging the bench itself),
+#      RESUME (a log directory build/logs/bench/<timestamp> of a run that
+#      was interrupted or killed: go on with its settings, skip the runs it
+#      recorded; refused when a kernel or the bench guest changed since).
+# Interrupt: Ctrl-C (the running guest is stopped and not recorded), or
+# `touch <log directory>/stop` (stops after the running guest).
 # Exits non-zero when data came back wrong, a kernel crashed or hung, or a
 # run that the matrix expects to work failed; never on a slow number.
 set -euo pipefail
@@ -45,6 +50,27 @@ vswap     disk        none        ok
 # The scenarios, in the order each round runs them (guest/plans/bench.sh).
 ALL_SCENARIOS="usemem memhog build zero swapoff metadata"
 
+# RESUME: the interrupted run's own settings, from its meta.txt.
+RESUME=${RESUME:-}
+meta_get() { # key -> value in $RESUME/meta.txt (the first one)
+	sed -n "s/^$1=//p" "$RESUME/meta.txt" | head -n 1
+}
+if [ -n "$RESUME" ]; then
+	[ -d "$RESUME" ] ||
+		die "RESUME=$RESUME: no such directory (give the log directory of a run: build/logs/bench/<timestamp>)"
+	RESUME=$(cd "$RESUME" && pwd)
+	if [ ! -s "$RESUME/meta.txt" ] || [ ! -f "$RESUME/runs.txt" ]; then
+		die "RESUME=$RESUME: no meta.txt and runs.txt there: not the log directory of a make bench run"
+	fi
+	for v in ROUNDS SIZE SCENARIOS ACCEL KERNELS BACKENDS; do
+		[ -z "${!v:-}" ] || log "RESUME: $v=${!v} ignored: the run goes on with the settings it started with"
+	done
+	unset KERNELS BACKENDS
+	ROUNDS=$(meta_get rounds) SIZE=$(meta_get size) SCENARIOS=$(meta_get scenarios) ACCEL=$(meta_get accel)
+	TIMEOUT=${TIMEOUT:-$(meta_get timeout)}
+	[ "$(meta_get mem_mb)/$(meta_get smp)" = "1024/2" ] ||
+		die "RESUME=$RESUME: the run used a $(meta_get mem_mb) MiB, $(meta_get smp) vCPU guest, this script boots 1024 MiB, 2 vCPUs"
+fi
 ROUNDS=${ROUNDS:-5}
 SIZE=${SIZE:-full}
 SCENARIOS=${SCENARIOS:-$ALL_SCENARIOS}
@@ -110,8 +136,10 @@ for s in $SCENARIOS; do
 done
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive number (got '$ROUNDS')"
 
-# The matrix rows, filtered by KERNELS and BACKENDS.
+# The matrix rows, filtered by KERNELS and BACKENDS (RESUME: the run's rows).
 rows=()
+matrix=$MATRIX
+[ -z "$RESUME" ] || matrix=$(sed -n 's/^matrix=//p' "$RESUME/meta.txt")
 while read -r k b c e; do
 	[ -n "$k" ] || continue
 	case $k/$b/$e in
@@ -121,17 +149,28 @@ while read -r k b c e; do
 	if [ -n "${KERNELS:-}" ] && [[ " $KERNELS " != *" $k "* ]]; then continue; fi
 	if [ -n "${BACKENDS:-}" ] && [[ " $BACKENDS " != *" $b "* ]]; then continue; fi
 	rows+=("$k $b $c $e")
-done <<<"$MATRIX"
+done <<<"$matrix"
 [ "${#rows[@]}" -gt 0 ] || die "no matrix row left after KERNELS='${KERNELS:-}' BACKENDS='${BACKENDS:-}'"
 kernels=$(printf '%s\n' "${rows[@]}" | awk '!seen[$1]++ { print $1 }')
 
-STAMP=$(date +%Y%m%d-%H%M%S)
-OUT=$LOGS/bench/$STAMP
+if [ -n "$RESUME" ]; then
+	OUT=$RESUME
+	# Sizes the script would give now must be the ones the run started with.
+	for s in $SCENARIOS; do
+		[ "$(meta_get "size_$s")" = "$(size_of "$s")" ] ||
+			die "RESUME: $s would now run with $(size_of "$s") MiB, the run used $(meta_get "size_$s") MiB: start a new run"
+	done
+	[ "$(meta_get build_args)" = "${BUILD_ARGS[*]}" ] ||
+		die "RESUME: build's arguments changed since the run started: start a new run"
+else
+	OUT=$LOGS/bench/$(date +%Y%m%d-%H%M%S)
+fi
 RESULTS=${RESULTS:-$TOP/bench/results}
 mkdir -p "$OUT" "$RESULTS"
 RUNS=$OUT/runs.txt
 META=$OUT/meta.txt
-: >"$RUNS"
+[ -n "$RESUME" ] || : >"$RUNS"
+rm -f "$OUT/stop"
 
 # --- kernels and initramfs -------------------------------------------------
 declare -A IMAGE=()
@@ -148,46 +187,95 @@ for k in $kernels; do
 	fi
 done
 "$TOP/scripts/build-initramfs.sh"
+# What the guest runs for the bench (the kselftests in the initramfs play
+# no part): a resumed run must use the same.
+guest_hash=$(cat "$TOP/guest/init" "$TOP/guest/lib.sh" "$TOP/guest/plans/bench.sh" \
+	"$TOP"/guest/*.c "$TOP"/guest/*.h | sha256sum | cut -c1-12)
+
+if [ -n "$RESUME" ]; then
+	for k in $kernels; do
+		was=$(meta_get "image_$k" | awk '{ print $2 }')
+		now=$(sha256sum "${IMAGE[$k]}" | cut -c1-12)
+		[ "$was" = "$now" ] ||
+			die "RESUME: the $k kernel is not the one the run started with (sha256 $now, was $was): the series or its config changed; start a new run"
+	done
+	was=$(meta_get bench_guest)
+	[ "$was" = "$guest_hash" ] ||
+		die "RESUME: the bench guest (guest/plans/bench.sh, guest/*.c, ...) changed since the run started ($guest_hash, was ${was:-not recorded}): start a new run"
+fi
 
 # --- what the report states about this run ---------------------------------
-repo_hash=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo none)
-if [ -n "$(git -C "$TOP" status --porcelain -- . ':!bench/results' 2>/dev/null)" ]; then
-	repo_hash=$repo_hash-dirty
+write_meta() {
+	local repo_hash linux_hash
+	repo_hash=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo none)
+	if [ -n "$(git -C "$TOP" status --porcelain -- . ':!bench/results' 2>/dev/null)" ]; then
+		repo_hash=$repo_hash-dirty
+	fi
+	linux_hash=$(git -C "$LINUX" rev-parse --short HEAD)
+	if [ -n "$(git -C "$LINUX" status --porcelain --untracked-files=no)" ]; then
+		linux_hash=$linux_hash-dirty
+	fi
+	NAME=$(date +%Y-%m-%d-%H%M)-${repo_hash%-dirty}
+	{
+		echo "date=$(date '+%Y-%m-%d %H:%M:%S %z')"
+		echo "name=$NAME"
+		echo "repo_hash=$repo_hash"
+		echo "linux_hash=$linux_hash"
+		echo "linux_base=$(git -C "$LINUX" rev-parse --short 'base^{commit}')"
+		echo "linux_commits=$(git -C "$LINUX" rev-list --count base..HEAD)"
+		if grep -q '^config VSWAP$' "$LINUX/mm/Kconfig"; then echo "vswap_kconfig=yes"; else echo "vswap_kconfig=no"; fi
+		echo "accel=$ACCEL"
+		echo "mem_mb=$MEM"
+		echo "smp=$SMP"
+		echo "rounds=$ROUNDS"
+		echo "size=$SIZE"
+		echo "box_mb=$BOX_MB"
+		echo "disk_mb=$DISK_MB"
+		echo "timeout=$TIMEOUT"
+		echo "scenarios=$SCENARIOS"
+		for s in $SCENARIOS; do echo "size_$s=$(size_of "$s")"; done
+		echo "build_args=${BUILD_ARGS[*]}"
+		for r in "${rows[@]}"; do echo "matrix=$r"; done
+		for k in $kernels; do
+			echo "image_$k=${IMAGE[$k]#"$TOP"/} $(sha256sum "${IMAGE[$k]}" | cut -c1-12)"
+		done
+		echo "host_cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+		echo "host_cpus=$(nproc)"
+		echo "qemu=$(qemu-system-x86_64 --version | head -n 1)"
+		echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+		echo "logs=${OUT#"$TOP"/}"
+		echo "bench_guest=$guest_hash"
+	} >"$META"
+}
+
+# A resumed run keeps its meta.txt (name, date, hashes of its start) and
+# adds a resumed= line per session; the end-of-session lines go, they are
+# written again at the end.  bench_seconds_before: the time of the earlier
+# sessions (a session killed before it wrote bench_seconds counts its
+# guests' time).
+resume_meta() {
+	local before
+	before=$(meta_get bench_seconds)
+	if [ -z "$before" ]; then
+		before=$(sed -n 's/.* guest_s=\([0-9]*\) .*/\1/p' "$RUNS" | awk '{ s += $1 } END { print s + 0 }')
+	fi
+	NAME=$(meta_get name)
+	grep -Ev '^(load_end|bench_seconds|bench_seconds_before|total_seconds|runs_planned|runs_done|interrupted)=' \
+		"$META" >"$META.tmp"
+	{
+		echo "resumed=$(date '+%Y-%m-%d %H:%M:%S %z'), repo $(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo none), load $(cut -d' ' -f1-3 /proc/loadavg), $(wc -l <"$RUNS") run(s) recorded before"
+		echo "bench_seconds_before=$before"
+	} >>"$META.tmp"
+	mv "$META.tmp" "$META"
+}
+
+if [ -n "$RESUME" ]; then
+	resume_meta
+else
+	write_meta
 fi
-linux_hash=$(git -C "$LINUX" rev-parse --short HEAD)
-if [ -n "$(git -C "$LINUX" status --porcelain --untracked-files=no)" ]; then
-	linux_hash=$linux_hash-dirty
-fi
-NAME=$(date +%Y-%m-%d-%H%M)-${repo_hash%-dirty}
-{
-	echo "date=$(date '+%Y-%m-%d %H:%M:%S %z')"
-	echo "name=$NAME"
-	echo "repo_hash=$repo_hash"
-	echo "linux_hash=$linux_hash"
-	echo "linux_base=$(git -C "$LINUX" rev-parse --short 'base^{commit}')"
-	echo "linux_commits=$(git -C "$LINUX" rev-list --count base..HEAD)"
-	if grep -q '^config VSWAP$' "$LINUX/mm/Kconfig"; then echo "vswap_kconfig=yes"; else echo "vswap_kconfig=no"; fi
-	echo "accel=$ACCEL"
-	echo "mem_mb=$MEM"
-	echo "smp=$SMP"
-	echo "rounds=$ROUNDS"
-	echo "size=$SIZE"
-	echo "box_mb=$BOX_MB"
-	echo "disk_mb=$DISK_MB"
-	echo "timeout=$TIMEOUT"
-	echo "scenarios=$SCENARIOS"
-	for s in $SCENARIOS; do echo "size_$s=$(size_of "$s")"; done
-	echo "build_args=${BUILD_ARGS[*]}"
-	for r in "${rows[@]}"; do echo "matrix=$r"; done
-	for k in $kernels; do
-		echo "image_$k=${IMAGE[$k]#"$TOP"/} $(sha256sum "${IMAGE[$k]}" | cut -c1-12)"
-	done
-	echo "host_cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
-	echo "host_cpus=$(nproc)"
-	echo "qemu=$(qemu-system-x86_64 --version | head -n 1)"
-	echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "logs=${OUT#"$TOP"/}"
-} >"$META"
+prev_bench_s=$(sed -n 's/^bench_seconds_before=//p' "$META")
+prev_bench_s=${prev_bench_s:-0}
 
 # --- the runs --------------------------------------------------------------
 total=0
@@ -199,12 +287,13 @@ for s in $SCENARIOS; do
 done
 total=$((total * ROUNDS))
 
-# Ctrl-C: stop the guest that runs, write the report of the runs done.
+# Ctrl-C: stop the guest that runs (not recorded), write a report of the
+# runs done into the log directory; RESUME= goes on from there.
 stop=0
 guest_pid=
 on_signal() {
 	stop=1
-	log "interrupted: stopping the current guest, then writing the report of the runs so far"
+	log "interrupted: stopping the current guest (not recorded), then writing a report of the runs so far"
 	if [ -n "$guest_pid" ]; then
 		# run-guest.sh waits for `timeout`, which runs QEMU in its own
 		# process group: stop that one, run-guest.sh then cleans up.
@@ -220,9 +309,25 @@ kv() { # key line -> value
 	sed -n "s/.*\(^\| \)$1=\([^ ]*\).*/\2/p" <<<"$2" | head -n 1
 }
 
+# The runs recorded already (RESUME), and their outcomes.
+declare -A recorded=()
 n=0 problems=0 corrupt=0 expected_fail=0
+while IFS=$'\t' read -r line _; do
+	name=$(kv run "$line")
+	[ -n "$name" ] || continue
+	recorded[$name]=1
+	n=$((n + 1))
+	case $(kv problem "$line")/$(kv result "$line") in
+	yes/corrupt) problems=$((problems + 1)) corrupt=$((corrupt + 1));;
+	yes/*) problems=$((problems + 1));;
+	no/ok) ;;
+	*) expected_fail=$((expected_fail + 1));;
+	esac
+done <"$RUNS"
+ran=0
 bench_start=$(date +%s)
 log "bench: ${#rows[@]} kernel/backend pairs x $(wc -w <<<"$SCENARIOS") scenarios x $ROUNDS round(s) = $total guests ($SIZE, ${MEM} MiB, $SMP vCPUs, $ACCEL); logs: ${OUT#"$TOP"/}"
+[ "$n" = 0 ] || log "RESUME: $n of $total runs recorded already, $((total - n)) to go"
 
 run_one() { # round scenario kernel backend comp expect
 	local round=$1 s=$2 k=$3 b=$4 c=$5 e=$6
@@ -231,7 +336,7 @@ run_one() { # round scenario kernel backend comp expect
 	rundir=$OUT/$name
 	append="wb.scenario=$s wb.backend=$b wb.comp=$c wb.size_mb=$(size_of "$s")"
 	append="$append wb.box_mb=$BOX_MB wb.swap_mb=$DISK_MB ${BUILD_ARGS[*]}"
-	n=$((n + 1))
+	n=$((n + 1)) ran=$((ran + 1))
 	printf '[%3d/%d %s] round %d/%d  %-8s %-8s %-16s ' "$n" "$total" \
 		"$(hms $(( $(date +%s) - bench_start )))" "$round" "$ROUNDS" "$s" "$k" "$b/$c"
 	t0=$(date +%s)
@@ -249,6 +354,7 @@ run_one() { # round scenario kernel backend comp expect
 	mkdir -p "$rundir"
 	mv "$OUT/$name.log" "$rundir/host.log"
 	if [ "$stop" = 1 ]; then
+		n=$((n - 1)) ran=$((ran - 1))
 		echo "interrupted (not recorded)"
 		return
 	fi
@@ -309,20 +415,26 @@ for round in $(seq 1 "$ROUNDS"); do
 		for r in "${rows[@]}"; do
 			read -r k b c e <<<"$r"
 			applies "$s" "$b" || continue
+			[ -z "${recorded[r$round-$s-$k-$b-$c]:-}" ] || continue
 			run_one "$round" "$s" "$k" "$b" "$c" "$e"
+			if [ "$stop" = 0 ] && [ -e "$OUT/stop" ]; then
+				rm -f "$OUT/stop"
+				stop=1
+				log "stop requested ($OUT/stop): writing a report of the runs so far"
+			fi
 			[ "$stop" = 0 ] || break 3
 		done
 	done
 	done_s=$(( $(date +%s) - bench_start ))
-	if [ "$round" -lt "$ROUNDS" ]; then
-		log "round $round/$ROUNDS done in $(hms "$done_s"); about $(hms $(( done_s * (ROUNDS - round) / round ))) to go"
+	if [ "$round" -lt "$ROUNDS" ] && [ "$ran" -gt 0 ]; then
+		log "round $round/$ROUNDS done, $(hms "$done_s") so far; about $(hms $(( done_s * (total - n) / ran ))) to go"
 	fi
 done
 trap - INT TERM
 
 {
 	echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "bench_seconds=$(( $(date +%s) - bench_start ))"
+	echo "bench_seconds=$(( prev_bench_s + $(date +%s) - bench_start ))"
 	echo "total_seconds=$(( $(date +%s) - start_all ))"
 	echo "runs_planned=$total"
 	echo "runs_done=$(wc -l <"$RUNS")"
@@ -335,15 +447,20 @@ PY=python3
 for p in /usr/bin/python3 python3; do
 	if "$p" -c 'import matplotlib' >/dev/null 2>&1; then PY=$p; break; fi
 done
-"$PY" "$TOP/scripts/bench-report.py" --runs "$RUNS" --meta "$META" --out "$RESULTS/$NAME" ||
+# An interrupted run's report stays beside its logs: it is not a result
+# until the run is complete.
+report=$RESULTS/$NAME
+[ "$stop" = 0 ] || report=$OUT/partial/$NAME
+"$PY" "$TOP/scripts/bench-report.py" --runs "$RUNS" --meta "$META" --out "$report" ||
 	die "writing the report failed; the raw results are in ${RUNS#"$TOP"/}"
 
 echo
-echo "=== make bench: $(wc -l <"$RUNS") of $total runs in $(hms $(( $(date +%s) - bench_start ))) ==="
-echo "report: ${RESULTS#"$TOP"/}/$NAME.md"
+echo "=== make bench: $(wc -l <"$RUNS") of $total runs, $ran in $(hms $(( $(date +%s) - bench_start ))) ==="
+echo "report: ${report#"$TOP"/}.md"
 [ "$expected_fail" = 0 ] || echo "$expected_fail run(s) failed as the matrix expects (recorded, not an error)"
 if [ "$stop" = 1 ]; then
-	echo "INTERRUPTED: the report covers the runs done so far"
+	echo "INTERRUPTED: the report covers the runs done so far; go on with:"
+	echo "  make bench RESUME=${OUT#"$TOP"/}"
 	exit 130
 fi
 if [ "$problems" -gt 0 ]; then

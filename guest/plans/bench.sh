@@ -253,6 +253,14 @@ scenario_metadata() {
 	kv bpp_named "$(( d_named * 1024 / pages ))"
 	kv bpp_all "$(( (d_named + d_other) * 1024 / pages ))"
 	kv bpp_pool "$(( d_pool * 1024 / pages ))"
+	# vswap's metadata as the kernel counts it (debugfs metadata_bytes:
+	# swap table, virtual table, memcg table and struct of every vswap
+	# cluster), per swapped page: a part of "all".
+	vs0=$(awk '$1 == "metadata_bytes" { print $2 }' /tmp/vswap.0)
+	vs1=$(awk '$1 == "metadata_bytes" { print $2 }' /tmp/vswap.1)
+	if [ -n "$vs0" ] && [ -n "$vs1" ]; then
+		kv bpp_vswap "$(awk -v a="$vs0" -v b="$vs1" -v p="$pages" 'BEGIN { printf "%.1f", (b - a) / p }')"
+	fi
 	# vswap's own counters, when the kernel has them (numbers only).
 	while read -r name value rest; do
 		case $value in ''|*[!0-9]*) continue;; esac
