@@ -87,6 +87,33 @@ DESCRIPTION = {
                 "non-LRU page except page tables and the compressed pool).",
 }
 
+# The headline: (scenario, metric, backend, compressor) of the comparisons
+# the README shows.  Columns: novswap and vswap against base on the same
+# backend; vswap with zswap and no swap device, and base with zram (the
+# peer), against base on the row's backend.
+HEADLINE = [
+    ("usemem", "fill_kbps", "zswap-disk", "zstd"),
+    ("usemem", "verify_kbps", "zswap-disk", "zstd"),
+    ("usemem", "sys_ms", "zswap-disk", "zstd"),
+    ("usemem", "free_ms", "zswap-disk", "zstd"),
+    ("memhog", "fill_ms", "zswap-disk", "zstd"),
+    ("build", "wall_ms", "zswap-disk", "zstd"),
+    ("build", "sys_ms", "zswap-disk", "zstd"),
+    ("zero", "fill_kbps", "zswap-disk", "zstd"),
+    ("zero", "verify_kbps", "zswap-disk", "zstd"),
+    ("zero", "free_ms", "zswap-disk", "zstd"),
+    ("swapoff", "swapoff_ms", "disk", "none"),
+    ("swapoff", "verify_ms", "disk", "none"),
+    ("metadata", "bpp_all", "zswap-disk", "zstd"),
+    ("metadata", "bpp_vswap", "zswap-disk", "zstd"),
+]
+HEADLINE_COLUMNS = [
+    ("novswap", None, None),
+    ("vswap", None, None),
+    ("vswap", "zswap-only", "zstd"),
+    ("base", "zram", "zstd"),
+]
+
 OUTCOME_LABEL = {
     "ok": "ok",
     "oom": "fail (ENOMEM/OOM)",
@@ -352,6 +379,68 @@ def plot(s, groups, path):
     return True
 
 
+def compare(m, b):
+    """Delta of metric stats m against b in %, and whether it is within
+    noise (None: fewer than 2 runs on a side)."""
+    if not m or not b or not m.get("n") or not b.get("n") or not b.get("mean"):
+        return None, None
+    d = (m["mean"] - b["mean"]) / abs(b["mean"]) * 100
+    if m.get("cv") is None or b.get("cv") is None:
+        return d, None
+    return d, abs(d) < 2 * max(m["cv"], b["cv"])
+
+
+def headline(groups):
+    """The headline table's rows (markdown lines), or [] when the run has
+    none of its cells."""
+    index = {(g["scenario"], g["kernel"], g["backend"], g["compressor"]): g for g in groups}
+    labels = {key: (label, unit, direction) for s in METRICS for key, label, unit, direction in METRICS[s]}
+    head = ["| scenario | metric | base (backend) |"]
+    rule = ["| --- | --- | --- |"]
+    for k, b, c in HEADLINE_COLUMNS:
+        head.append(" %s%s |" % (k, " %s/%s" % (b, c) if b else ""))
+        rule.append(" --- |")
+    lines = ["".join(head), "".join(rule)]
+    any_cell = False
+    for s, key, b, c in HEADLINE:
+        base = index.get((s, "base", b, c))
+        if not base or not base["metrics"].get(key, {}).get("n"):
+            base_m = None
+        else:
+            base_m = base["metrics"][key]
+        label, unit, direction = labels[key]
+        hint = {1: " ↑", -1: " ↓"}.get(direction, "")
+        cells = []
+        for k, cb, cc in HEADLINE_COLUMNS:
+            g = index.get((s, k, cb or b, cc or c))
+            m = g["metrics"].get(key) if g else None
+            if g is None:
+                cells.append("")
+                continue
+            if not m or not m.get("n"):
+                cells.append("fail" if not g["outcomes"].get("ok") else "")
+                continue
+            any_cell = True
+            if base_m is None:
+                cells.append("%s %s" % (fmt(m["mean"]), unit))
+                continue
+            d, noise = compare(m, base_m)
+            if noise is None:
+                cells.append("%+.1f%% (noise unknown)" % d)
+            elif noise:
+                cells.append("%+.1f%% ≈" % d)
+            elif direction == 0:
+                cells.append("%+.1f%%" % d)
+            else:
+                better = (d > 0) == (direction > 0)
+                cells.append("**%+.1f%%** %s" % (d, "better" if better else "worse"))
+        if not any(cells):
+            continue
+        base_text = "%s %s (%s/%s)" % (fmt(base_m["mean"]), unit, b, c) if base_m else "-"
+        lines.append("| %s | %s%s | %s | %s |" % (s, label, hint, base_text, " | ".join(cells)))
+    return lines if any_cell else []
+
+
 def write_md(path, prefix, meta, runs, scenarios, groups, plots):
     base = os.path.basename(prefix)
     L = []
@@ -439,6 +528,17 @@ def write_md(path, prefix, meta, runs, scenarios, groups, plots):
             add("- %s on %s %s/%s: %s%s" % (g["scenario"], g["kernel"], g["backend"], g["compressor"],
                                           outcome_text(g),
                                           (": " + g["reasons"][0]) if g["reasons"] else ""))
+        add("")
+
+    table = headline(groups)
+    if table:
+        add("## Headline")
+        add("")
+        add("Mean of each cell against `base` (the base column's backend unless the column "
+            "names one): **bold** = beyond noise (|Δ| ≥ 2 × the larger CV), "
+            "≈ = within noise, not a result.  ↑/↓: higher/lower is better.")
+        add("")
+        L.extend(table)
         add("")
 
     add("## Matrix")
