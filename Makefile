@@ -35,7 +35,7 @@ help:
 	@echo "  initramfs  build the guest initramfs (busybox, workloads, kselftests)"
 	@echo "  run        the main job: 1.5x RAM through zswap with no swap device"
 	@echo "  test       KUnit + series kselftests + upstream swap selftests in QEMU"
-	@echo "  check      checkpatch --strict on every patch, and build each patch"
+	@echo "  check      checkpatch --strict on every patch, build each patch, and the top in i386/MEMCG=n/MEMCG_V1"
 	@echo "  bench      base vs novswap vs vswap benchmarks (ROUNDS=5, SIZE=full|small)"
 	@echo "  clean      remove kernel builds and logs (keeps build/linux and the cache)"
 	@echo "  distclean  remove build/ entirely (refuses if build/linux has unexported work)"
@@ -67,6 +67,7 @@ test: tree
 
 check: tree
 	@$(S)/check-series.sh
+	@$(S)/check-configs.sh
 
 bench: tree
 	@$(S)/run-bench.sh

@@ -3,7 +3,7 @@
 # `make check`: every patch of the series passes checkpatch --strict, and
 # every commit of base..HEAD in build/linux builds on its own with
 # CONFIG_VSWAP=y and =n (once the option exists), with the .c files it
-# touches rebuilt with W=1 (and sparse, C=1, when installed) without new
+# touches rebuilt with W=1 and sparse (scripts/fetch-sparse.sh) without new
 # warnings.  Builds use a separate worktree, build/src-check.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -25,6 +25,12 @@ for p in "${patches[@]}"; do
 		vlog "$p: clean"
 	fi
 done
+
+# sparse as new as Debian has (scripts/fetch-sparse.sh), else the system's.
+if ! SPARSE=$("$TOP/scripts/fetch-sparse.sh"); then
+	SPARSE=$(command -v sparse || true)
+	log "NOTE: no sparse from Debian unstable; using ${SPARSE:-no sparse at all}"
+fi
 
 commits=$("${GIT[@]}" rev-list --reverse base..HEAD)
 [ -n "$commits" ] || { log "no commits in base..HEAD: nothing to build"; exit $((errors > 0)); }
@@ -52,7 +58,7 @@ build_one() { # commit variant
 	done
 	[ "${#objs[@]}" -gt 0 ] || return 0
 	local extra=(W=1)
-	command -v sparse >/dev/null && extra+=(C=2)
+	[ -n "$SPARSE" ] && extra+=(C=2 CHECK="$SPARSE")
 	local wlog=$LOGS/check-w1-$variant.log
 	make -C "$WT" O="$out" ARCH=x86_64 -s "${extra[@]}" "${objs[@]}" >"$wlog" 2>&1 || {
 		cat "$wlog" >&2; echo "error: W=1 build of ${objs[*]} failed" >&2; return 1; }

@@ -30,33 +30,16 @@ unpack_deb() {
 	mv "$TARBALL.tmp" "$TARBALL"
 }
 
-# Debian unstable, through a private apt setup.  The mirror is the one the
-# system already uses for Debian (from its apt sources), so that this works
-# wherever apt does.
+# Debian unstable (unstable_apt in lib.sh).
 fetch_unstable() {
-	local apt=$BUILD/apt uri
-	uri=$(grep -h -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
-		/etc/apt/sources.list 2>/dev/null |
-		grep -v -e security -e nodesource -e cloud |
-		sed -E 's/^URIs: *//; s/^deb +(\[[^]]*\] +)?//; s/ .*//' |
-		grep -m1 '/debian$' || true)
-	[ -n "$uri" ] || return 1
-	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/etc"
-	printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s unstable main\n' \
-		"$uri" >"$apt/etc/sources.list"
-	local opts=(-o "Dir::Etc::SourceList=$apt/etc/sources.list"
-		-o "Dir::Etc::SourceParts=/nonexistent"
-		-o "Dir::State::Lists=$apt/lists"
-		-o "Dir::Cache=$apt/cache"
-		-o "Debug::NoLocking=1")
+	unstable_apt || return 1
 	log "asking Debian unstable for $BASE_PKG"
-	apt-get "${opts[@]}" -q update >"$apt/update.log" 2>&1 || return 1
 	local ver
-	ver=$(apt-cache "${opts[@]}" policy "$BASE_PKG" 2>/dev/null |
+	ver=$(apt-cache "${UNSTABLE_APT[@]}" policy "$BASE_PKG" 2>/dev/null |
 		awk '/Candidate:/ { print $2 }')
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] || return 1
-	(cd "$CACHE" && apt-get "${opts[@]}" -q download "$BASE_PKG=$ver") \
-		>"$apt/download.log" 2>&1 || return 1
+	(cd "$CACHE" && apt-get "${UNSTABLE_APT[@]}" -q download "$BASE_PKG=$ver") \
+		>"$BUILD/apt/download.log" 2>&1 || return 1
 	local deb=$CACHE/${BASE_PKG}_${ver}_all.deb
 	[ -f "$deb" ] || return 1
 	if [ "$ver" = "$BASE_VERSION" ]; then

@@ -37,3 +37,31 @@ run_logged() {
 }
 
 nproc_build() { nproc 2>/dev/null || echo 2; }
+
+# Debian unstable through a private apt configuration under build/apt (the
+# system's apt sources are not touched), for what the stable release is
+# too old to have: sets UNSTABLE_APT, the options to give apt-get and
+# apt-cache, and updates the package lists (once a day).  The mirror is
+# the one the system already uses for Debian, so that this works wherever
+# apt does.  Fails if there is no such mirror or it cannot be reached.
+unstable_apt() {
+	local apt=$BUILD/apt uri key=/usr/share/keyrings/debian-archive-keyring.gpg
+	uri=$(grep -h -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
+		/etc/apt/sources.list 2>/dev/null |
+		grep -v -e security -e nodesource -e cloud |
+		sed -E 's/^URIs: *//; s/^deb +(\[[^]]*\] +)?//; s/ .*//' |
+		grep -m1 '/debian$' || true)
+	[ -n "$uri" ] || return 1
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/etc"
+	printf 'deb [signed-by=%s] %s unstable main\ndeb-src [signed-by=%s] %s unstable main\n' \
+		"$key" "$uri" "$key" "$uri" >"$apt/etc/sources.list"
+	UNSTABLE_APT=(-o "Dir::Etc::SourceList=$apt/etc/sources.list"
+		-o "Dir::Etc::SourceParts=/nonexistent"
+		-o "Dir::State::Lists=$apt/lists"
+		-o "Dir::Cache=$apt/cache"
+		-o "Debug::NoLocking=1")
+	if [ -z "$(find "$apt/lists" -maxdepth 1 -name '*Sources*' -mmin -1440 2>/dev/null)" ]; then
+		log "updating the package lists of Debian unstable (build/apt)"
+		apt-get "${UNSTABLE_APT[@]}" -q update >"$apt/update.log" 2>&1 || return 1
+	fi
+}
