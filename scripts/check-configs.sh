@@ -28,10 +28,7 @@ fi
 git -C "$WT" checkout -q --detach "$("${GIT[@]}" rev-parse HEAD)"
 
 mapfile -t touched < <("${GIT[@]}" diff --name-only --diff-filter=AM base HEAD -- 'mm/*.c' 'kernel/*.c')
-# Diagnostics count only in files the series changes: sparse also trips
-# over base headers (0.6.5~rc1: "too long token expansion" in
-# include/trace/events/vmscan.h), which is none of the series' business.
-"${GIT[@]}" diff --name-only base HEAD | sed 's#^#/#; s#$#:#' >"$LOGS/check-configs-files.txt"
+"${GIT[@]}" diff --name-only base HEAD >"$LOGS/check-configs-files.txt"
 
 errors=0
 check_config() { # name arch fragment...
@@ -63,8 +60,8 @@ check_config() { # name arch fragment...
 	[ "${#objs[@]}" -gt 0 ] || return 0
 	log "$name ($arch): W=1 and sparse on ${objs[*]}"
 	run_logged "$LOGS/check-w1-$name.log" "${mk[@]}" W=1 C=2 CHECK="$SPARSE" "${objs[@]}" || return 1
-	if grep -E 'warning:|error:' "$LOGS/check-w1-$name.log" |
-		grep -F -f "$LOGS/check-configs-files.txt" >&2; then
+	if build_diagnostics "$LOGS/check-w1-$name.log" "$LOGS/check-configs-files.txt" |
+		grep . >&2; then
 		echo "error: $name: W=1/sparse warnings (above, $LOGS/check-w1-$name.log)" >&2
 		return 1
 	fi

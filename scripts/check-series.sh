@@ -62,12 +62,11 @@ build_one() { # commit variant
 	local wlog=$LOGS/check-w1-$variant.log
 	make -C "$WT" O="$out" ARCH=x86_64 -s "${extra[@]}" "${objs[@]}" >"$wlog" 2>&1 || {
 		cat "$wlog" >&2; echo "error: W=1 build of ${objs[*]} failed" >&2; return 1; }
-	# Only diagnostics in files the commit's series changes count: sparse
-	# also trips over base headers (include/trace/events/vmscan.h).
-	"${GIT[@]}" diff --name-only base "$c" | sed 's#^#/#; s#$#:#' >"$wlog.files"
-	if grep -E 'warning:|error:' "$wlog" | grep -F -f "$wlog.files" >/dev/null; then
+	"${GIT[@]}" diff --name-only base "$c" >"$wlog.files"
+	build_diagnostics "$wlog" "$wlog.files" >"$wlog.counted"
+	if [ -s "$wlog.counted" ]; then
 		echo "--- W=1/sparse warnings in ${objs[*]} at $c ($variant):"
-		grep -E 'warning:|error:' "$wlog" | grep -F -f "$wlog.files"
+		cat "$wlog.counted"
 		return 1
 	fi
 }

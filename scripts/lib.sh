@@ -65,3 +65,22 @@ unstable_apt() {
 		apt-get "${UNSTABLE_APT[@]}" -q update >"$apt/update.log" 2>&1 || return 1
 	fi
 }
+
+# build_diagnostics LOG FILES: the warnings and errors of a W=1/sparse build
+# log that count.  Every compiler diagnostic counts (gcc names its option,
+# "[-W...]", or says "error:" with a file of the tree); a sparse one only
+# if it is in a file the series changes (FILES: one path per line, from
+# `git diff --name-only`): sparse also trips over base headers (0.6.5~rc1:
+# "too long token expansion" in include/trace/events/vmscan.h).
+build_diagnostics() {
+	local log=$1 files=$2 patterns
+	patterns=$(sed 's#^#/#; s#$#:#' "$files")
+	grep -E 'warning:|error:' "$log" | while IFS= read -r line; do
+		case $line in
+		*'[-W'*) printf '%s\n' "$line";;
+		*) if grep -qF -e "$patterns" <<<"$line"; then
+			printf '%s\n' "$line"
+		   fi;;
+		esac
+	done || true
+}
