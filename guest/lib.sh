@@ -5,6 +5,7 @@
 
 SWAPDISK=/dev/vda
 KNOWN_FAILURES=${KNOWN_FAILURES:-/guest/known-failures.list}
+FLAKY_LIST=${FLAKY_LIST:-/guest/flaky.list}
 TAP_N=0
 TAP_FAILED=0
 
@@ -91,16 +92,19 @@ lines_in() {
 # run_kselftest NAME CMD [ARGS...]: like run_test, for a kselftest that
 # prints TAP.
 #
-# Under TCG some upstream subtests depend on timing or on how fragmented
-# memory is (they fail now and then on the unchanged base kernel too).  So a
-# run with failing subtests, or one that stopped early, is repeated, from
-# settled memory, up to KSELFTEST_RUNS times in all (default 3).  A
-# subtest counts as failed if it failed in some run and passed in none: a
-# run that was killed or bailed out half way says nothing of the subtests
-# it did not reach.  NAME fails if no run got through all its subtests
-# (as many results as its plan line, or exit 0).  Whatever passed only on
-# a rerun, and every run that exited non-zero, is named in a "# flaky:"
-# line when NAME passes in the end: never hidden.
+# Under TCG a few upstream subtests depend on timing or on how fragmented
+# memory is: they fail now and then on the unchanged base kernel too, at the
+# rates $FLAKY_LIST names (/guest/flaky.list).  So a run is repeated, from
+# settled memory, up to KSELFTEST_RUNS times in all (default 3), only when
+# every subtest it failed is listed there (or is a known failure), or when
+# it stopped early and NAME has an entry there; any other failure ends the
+# runs at once.  A subtest counts as failed if it failed in some run and
+# passed in none: a run that was killed or bailed out half way says nothing
+# of the subtests it did not reach.  NAME fails if no run got through all
+# its subtests (as many results as its plan line, or exit 0).  Whatever
+# passed only on a rerun, and every run that exited non-zero, is named in a
+# "# flaky:" line when NAME passes in the end, and the closing line counts
+# them (scripts/tap-summary.sh): never hidden.
 #
 # Failed subtests are compared with $KNOWN_FAILURES ("NAME<TAB>subtest<TAB>
 # why", /guest/known-failures.list by default): one listed there is reported
@@ -135,6 +139,13 @@ run_kselftest() {
 		# A complete run whose failures are all known: more runs
 		# would change nothing.
 		[ "$full" = 1 ] && known_failures_only && break
+		# Only failures measured as flaky on the base kernel get
+		# another run.
+		if [ "$full" = 1 ]; then
+			failures_rerunnable || break
+		else
+			has_flaky_entry || break
+		fi
 	done
 	: >/tmp/test.unexpected
 	while IFS= read -r sub; do
@@ -219,6 +230,28 @@ subtest_results() {
 known_failure() {
 	awk -F '\t' -v n="$name" -v s="$1" '$1 == n && $2 == s { print $3 }' \
 		"$KNOWN_FAILURES"
+}
+
+# flaky_entry SUBTEST: the measured rate /guest/flaky.list gives for SUBTEST
+# of the kselftest $name (" [N]", the Nth occurrence, is the same subtest).
+flaky_entry() {
+	awk -F '\t' -v n="$name" -v s="${1% \[[0-9]*\]}" \
+		'$1 == n && $2 == s { print $3 }' "$FLAKY_LIST"
+}
+has_flaky_entry() {
+	awk -F '\t' -v n="$name" '$1 == n { found = 1 } END { exit !found }' "$FLAKY_LIST"
+}
+
+# failures_rerunnable: every subtest the last run failed is listed as flaky
+# or known, so another run may tell a flake from a regression.
+failures_rerunnable() {
+	failed_subtests /tmp/test.out >/tmp/test.lastfail
+	[ -s /tmp/test.lastfail ] || return 0
+	while IFS= read -r sub; do
+		[ -n "$(flaky_entry "$sub")" ] || [ -n "$(known_failure "$sub")" ] ||
+			return 1
+	done </tmp/test.lastfail
+	return 0
 }
 
 # known_failures_only: every subtest in /tmp/test.failed is a known failure

@@ -84,3 +84,14 @@ build_diagnostics() {
 		esac
 	done || true
 }
+
+# The one reader of the guests' TAP streams (RUNDIR/tap.log: the serial
+# port, so lines may end in CR).  tap_results FILE: the top-level result
+# lines ("ok N ..." / "not ok N ..."; subtests are indented or '#'-prefixed).
+# tap_comment KEY FILE: what follows "# KEY: " on the top-level comment
+# lines.  tap_has_plan FILE: the stream has its plan line "1..N" (it did
+# not stop half way).  A missing FILE reads as empty.
+tap_lines() { if [ -f "$1" ]; then sed 's/\r$//' "$1"; fi; }
+tap_results() { tap_lines "$1" | grep -E '^(not )?ok [0-9]+ ' || true; }
+tap_comment() { tap_lines "$2" | sed -n "s/^# $1: //p"; }
+tap_has_plan() { tap_lines "$1" | grep -q -E '^1\.\.[0-9]+$'; }

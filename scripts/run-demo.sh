@@ -20,8 +20,8 @@ TIMEOUT=${TIMEOUT:-1200} "$TOP/scripts/run-guest.sh" "$kernel" run "$rundir" || 
 
 echo
 echo "=== make run: VARIANT=$VARIANT, zswap with no swap device ==="
-sed -n 's/\r$//; s/^# report: /  /p' "$rundir/tap.log"
-verdict=$(sed 's/\r$//' "$rundir/tap.log" | grep -E '^(not )?ok ' | head -n 1 || true)
+tap_comment report "$rundir/tap.log" | sed 's/^/  /'
+verdict=$(tap_results "$rundir/tap.log" | head -n 1)
 echo
 case $verdict in
 "ok "*)
