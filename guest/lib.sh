@@ -214,15 +214,25 @@ run_kselftest_list() {
 # subtest_results: each top-level subtest of the last run (/tmp/test.out)
 # as a TAP line of its own, "$name:<subtest>", so that the closing count
 # shows them (KSELFTEST_SUBTESTS=1, for the series' own tests).
+# A result line carries only the subtest's name ("ok 3 # SKIP name" for a
+# skip, as kselftest.h prints it); the test's last "# name: ..." message
+# before it says why, and goes with a skip or a failure.
 subtest_results() {
 	sed -n -E 's/^(not )?ok [0-9]+ (.*)$/\1|\2/p' /tmp/test.out >/tmp/test.subs
 	while IFS='|' read -r neg sub; do
 		case $sub in
+		'# SKIP '*) sub=${sub#'# SKIP '}
+			tap_result skip "$name:$sub" "$(subtest_message "$sub")";;
 		*"# SKIP"*) tap_result skip "$name:${sub%% # *}" "${sub#*# SKIP}";;
-		*) if [ -n "$neg" ]; then tap_result fail "$name:$sub"
+		*) if [ -n "$neg" ]; then tap_result fail "$name:$sub" "$(subtest_message "$sub")"
 		   else tap_result ok "$name:$sub"; fi;;
 		esac
 	done </tmp/test.subs
+}
+
+# subtest_message NAME: the last "# NAME: ..." message of /tmp/test.out.
+subtest_message() {
+	awk -v p="# $1: " 'index($0, p) == 1 { m = substr($0, length(p) + 1) } END { print m }' /tmp/test.out
 }
 
 # known_failure SUBTEST: the reason /guest/known-failures.list gives for
