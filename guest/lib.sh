@@ -73,6 +73,9 @@ subtests_with() {
 		match($0, /^(not )?ok [0-9]+ /) {
 			st = ($0 ~ /^not /) ? "fail" : "pass"
 			n = substr($0, RLENGTH + 1)
+			# kselftest.h prints a skip as "ok N # SKIP name".
+			if (n ~ /^# SKIP /)
+				n = substr(n, 8)
 			sub(/ *#.*$/, "", n)
 			if (n == "") next
 			k = (++seen[n] > 1) ? n " [" seen[n] "]" : n
@@ -96,15 +99,17 @@ lines_in() {
 # memory is: they fail now and then on the unchanged base kernel too, at the
 # rates $FLAKY_LIST names (/guest/flaky.list).  So a run is repeated, from
 # settled memory, up to KSELFTEST_RUNS times in all (default 3), only when
-# every subtest it failed is listed there (or is a known failure), or when
-# it stopped early and NAME has an entry there; any other failure ends the
-# runs at once.  A subtest counts as failed if it failed in some run and
-# passed in none: a run that was killed or bailed out half way says nothing
-# of the subtests it did not reach.  NAME fails if no run got through all
-# its subtests (as many results as its plan line, or exit 0).  Whatever
-# passed only on a rerun, and every run that exited non-zero, is named in a
-# "# flaky:" line when NAME passes in the end, and the closing line counts
-# them (scripts/tap-summary.sh): never hidden.
+# every subtest it failed is listed there (or is a known failure), and, for
+# a run that stopped early or exited non-zero with no failed subtest, only
+# when NAME has an entry there; any other failure ends the runs at once.
+# NAME fails when a subtest failed in some run and passed in none (a run
+# that was killed or bailed out half way says nothing of the subtests it
+# did not reach), when a subtest that is not listed failed in any run, when
+# the last run exited non-zero with no failed subtest, and when no run got
+# through all its subtests (exactly as many results as its plan line, or
+# exit 0).  Whatever passed only on a rerun, and every run that exited
+# non-zero, is named in a "# flaky:" line when NAME passes in the end, and
+# the closing line counts them (scripts/tap-summary.sh): never hidden.
 #
 # Failed subtests are compared with $KNOWN_FAILURES ("NAME<TAB>subtest<TAB>
 # why", /guest/known-failures.list by default): one listed there is reported
@@ -129,6 +134,12 @@ run_kselftest() {
 		if [ "$rc" = 0 ] || ran_all_subtests /tmp/test.out; then
 			full=1 full_runs=$((full_runs + 1))
 		fi
+		failed_subtests /tmp/test.out >/tmp/test.lastfail
+		# A non-zero exit that no failed subtest explains.
+		unexplained=0
+		if [ "$rc" != 0 ] && [ "$full" = 1 ] && [ ! -s /tmp/test.lastfail ]; then
+			unexplained=1
+		fi
 		failed_subtests /tmp/test.out | cat - /tmp/test.failany | sort -u >/tmp/test.u
 		mv /tmp/test.u /tmp/test.failany
 		passed_subtests /tmp/test.out | cat - /tmp/test.passany | sort -u >/tmp/test.u
@@ -141,9 +152,8 @@ run_kselftest() {
 		[ "$full" = 1 ] && known_failures_only && break
 		# Only failures measured as flaky on the base kernel get
 		# another run.
-		if [ "$full" = 1 ]; then
-			failures_rerunnable || break
-		else
+		failures_rerunnable || break
+		if [ "$full" = 0 ] || [ "$unexplained" = 1 ]; then
 			has_flaky_entry || break
 		fi
 	done
@@ -156,6 +166,12 @@ run_kselftest() {
 			echo "$sub" >>/tmp/test.unexpected
 		fi
 	done </tmp/test.failed
+	# Failed in one run, passed in another, and not measured as flaky.
+	lines_in /tmp/test.passany </tmp/test.failany >/tmp/test.flaky
+	while IFS= read -r sub; do
+		[ -n "$(flaky_entry "$sub")" ] || [ -n "$(known_failure "$sub")" ] ||
+			echo "$sub (failed in a run, passed in another; not in flaky.list)" >>/tmp/test.unexpected
+	done </tmp/test.flaky
 	unexpected=$(wc -l </tmp/test.unexpected)
 	[ "${KSELFTEST_SUBTESTS:-0}" = 1 ] && subtest_results
 	if [ "$rc" = 4 ]; then
@@ -163,9 +179,11 @@ run_kselftest() {
 	elif [ "$full_runs" = 0 ]; then
 		tap_result fail "$name" "no run got through all its subtests (killed, crashed or bailed out):$exits"
 	elif [ "$unexpected" -gt 0 ]; then
-		tap_result fail "$name" "$unexpected subtest(s) failed and never passed in $run runs: $(tr '\n' ',' </tmp/test.unexpected)"
+		tap_result fail "$name" "$unexpected subtest(s) failed in $run run(s): $(tr '\n' ',' </tmp/test.unexpected)"
+	elif [ "$unexplained" = 1 ]; then
+		tap_result fail "$name" "exit $rc with no failed subtest (run $run)"
 	else
-		flaky=$(lines_in /tmp/test.passany </tmp/test.failany | tr '\n' ' ')
+		flaky=$(tr '\n' ' ' </tmp/test.flaky)
 		if [ -n "$flaky" ]; then
 			tap "# flaky: $name: failed in some of $run runs, passed in another: $flaky"
 			say "flaky: $name: $flaky"
@@ -184,7 +202,7 @@ run_kselftest() {
 ran_all_subtests() {
 	plan=$(sed -n -E 's/^1\.\.([0-9]+).*$/\1/p' "$1" | head -n 1)
 	got=$(grep -c -E '^(not )?ok [0-9]+' "$1")
-	[ -n "$plan" ] && [ "$plan" -gt 0 ] && [ "$got" -ge "$plan" ]
+	[ -n "$plan" ] && [ "$plan" -gt 0 ] && [ "$got" -eq "$plan" ]
 }
 
 # run_kselftest_list LIST: every kselftest in LIST ("<dir> <binary> <swap
@@ -224,8 +242,13 @@ subtest_results() {
 		'# SKIP '*) sub=${sub#'# SKIP '}
 			tap_result skip "$name:$sub" "$(subtest_message "$sub")";;
 		*"# SKIP"*) tap_result skip "$name:${sub%% # *}" "${sub#*# SKIP}";;
-		*) if [ -n "$neg" ]; then tap_result fail "$name:$sub" "$(subtest_message "$sub")"
-		   else tap_result ok "$name:$sub"; fi;;
+		*) why=''
+		   case $sub in *" # "*) why=${sub#* # } sub=${sub%% # *};; esac
+		   if [ -n "$neg" ]; then
+			tap_result fail "$name:$sub" "${why:-$(subtest_message "$sub")}"
+		   else
+			tap_result ok "$name:$sub"
+		   fi;;
 		esac
 	done </tmp/test.subs
 }
@@ -252,10 +275,10 @@ has_flaky_entry() {
 	awk -F '\t' -v n="$name" '$1 == n { found = 1 } END { exit !found }' "$FLAKY_LIST"
 }
 
-# failures_rerunnable: every subtest the last run failed is listed as flaky
-# or known, so another run may tell a flake from a regression.
+# failures_rerunnable: every subtest the last run failed (/tmp/test.lastfail)
+# is listed as flaky or known, so another run may tell a flake from a
+# regression.
 failures_rerunnable() {
-	failed_subtests /tmp/test.out >/tmp/test.lastfail
 	[ -s /tmp/test.lastfail ] || return 0
 	while IFS= read -r sub; do
 		[ -n "$(flaky_entry "$sub")" ] || [ -n "$(known_failure "$sub")" ] ||

@@ -360,7 +360,7 @@ run_one() { # round scenario kernel backend comp expect
 	fi
 
 	status=$(cat "$rundir/status" 2>/dev/null || echo none)
-	line=$(tap_comment bench "$rundir/tap.log" | head -n 1)
+	line=$(tap_comment bench "$rundir/tap.log" | head -n 1 || true)
 	verdict=$(tap_results "$rundir/tap.log" | grep -E '^(not )?ok [0-9]+ bench' | head -n 1 || true)
 	result='' reason=''
 	if ! "$TOP/scripts/check-splats.sh" "$rundir/console.log" >"$rundir/splat.txt" 2>&1; then
