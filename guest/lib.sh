@@ -101,7 +101,9 @@ lines_in() {
 # settled memory, up to KSELFTEST_RUNS times in all (default 3), only when
 # every subtest it failed is listed there (or is a known failure), and, for
 # a run that stopped early or exited non-zero with no failed subtest, only
-# when NAME has an entry there; any other failure ends the runs at once.
+# when NAME has an entry there (or, for a run that stopped early, a known
+# failure "(program killed)": see guest/nodev-differences.list); any other
+# failure ends the runs at once.
 # NAME fails when a subtest failed in some run and passed in none (a run
 # that was killed or bailed out half way says nothing of the subtests it
 # did not reach), when a subtest that is not listed failed in any run, when
@@ -153,9 +155,14 @@ run_kselftest() {
 		# Only failures measured as flaky on the base kernel get
 		# another run.
 		failures_rerunnable || break
-		if [ "$full" = 0 ] || [ "$unexplained" = 1 ]; then
-			has_flaky_entry || break
+		# A run that stopped early: only for a test with a flaky
+		# entry, or whose known failures say it may be killed (an
+		# entry for "(program killed)").
+		if [ "$full" = 0 ]; then
+			has_flaky_entry || [ -n "$(known_failure '(program killed)')" ] ||
+				break
 		fi
+		[ "$unexplained" = 0 ] || has_flaky_entry || break
 	done
 	: >/tmp/test.unexpected
 	while IFS= read -r sub; do
