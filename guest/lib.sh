@@ -65,7 +65,7 @@ settle_memory() {
 }
 
 # failed_subtests FILE, passed_subtests FILE: the subtests of a TAP output
-# that failed ("not ok") or passed ("ok", skips included).  A name that
+# that failed ("not ok") or passed ("ok"; a skip is neither).  A name that
 # occurs more than once in the output (khugepaged runs its subtests in two
 # contexts) gets " [N]" on its Nth occurrence, so that each is its own.
 subtests_with() {
@@ -73,9 +73,14 @@ subtests_with() {
 		match($0, /^(not )?ok [0-9]+ /) {
 			st = ($0 ~ /^not /) ? "fail" : "pass"
 			n = substr($0, RLENGTH + 1)
-			# kselftest.h prints a skip as "ok N # SKIP name".
-			if (n ~ /^# SKIP /)
+			# kselftest.h prints a skip as "ok N # SKIP name": it
+			# counts as an occurrence of name, not as a pass.
+			if (n ~ /^# SKIP /) {
 				n = substr(n, 8)
+				st = "skip"
+			}
+			if (n ~ / # SKIP/)
+				st = "skip"
 			sub(/ *#.*$/, "", n)
 			if (n == "") next
 			k = (++seen[n] > 1) ? n " [" seen[n] "]" : n
