@@ -21,7 +21,7 @@ export KSRC ACCEL FORCE
 
 S := scripts
 
-.PHONY: help deps base tree export kernel initramfs run test check bench clean distclean
+.PHONY: help deps base tree export kernel initramfs run test rate check bench clean distclean
 
 help:
 	@echo "Quick start:  make run    # build + boot the vswap kernel, zswap without a swapfile"
@@ -35,6 +35,7 @@ help:
 	@echo "  initramfs  build the guest initramfs (busybox, workloads, kselftests)"
 	@echo "  run        the main job: 1.5x RAM through zswap with no swap device"
 	@echo "  test       KUnit + series kselftests + upstream swap selftests in QEMU"
+	@echo "  rate       how often one kselftest's subtests fail (TEST=DIR:BINARY RUNS=5 SETUP=zswap-disk)"
 	@echo "  check      checkpatch --strict on every patch, build each patch, and the top in i386/MEMCG=n/MEMCG_V1"
 	@echo "  bench      base vs novswap vs vswap benchmarks (ROUNDS=5, SIZE=full|small)"
 	@echo "  clean      remove kernel builds and logs (keeps build/linux and the cache)"
@@ -64,6 +65,9 @@ run: tree
 
 test: tree
 	@$(S)/run-tests.sh
+
+rate: tree
+	@$(S)/run-rate.sh
 
 check: tree
 	@$(S)/check-series.sh

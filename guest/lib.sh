@@ -126,6 +126,7 @@ run_kselftest() {
 	runs=${KSELFTEST_RUNS:-3}
 	run=0 full_runs=0 exits=''
 	: >/tmp/test.failany
+	: >/tmp/test.allout
 	: >/tmp/test.passany
 	: >/tmp/test.failed
 	while :; do
@@ -136,6 +137,7 @@ run_kselftest() {
 			settle_memory
 		fi
 		capture "$@"
+		cat /tmp/test.out >>/tmp/test.allout
 		[ "$rc" = 0 ] || exits="$exits run $run exit $rc"
 		full=0
 		if [ "$rc" = 0 ] || ran_all_subtests /tmp/test.out; then
@@ -270,11 +272,32 @@ subtest_message() {
 	awk -v p="# $1: " 'index($0, p) == 1 { m = substr($0, length(p) + 1) } END { print m }' /tmp/test.out
 }
 
-# known_failure SUBTEST: the reason /guest/known-failures.list gives for
-# SUBTEST of the kselftest $name, or nothing.
+# known_failure SUBTEST: the reason $KNOWN_FAILURES gives for SUBTEST of
+# the kselftest $name, or nothing.  An entry with a fourth field names the
+# failure by what the subtest prints: it applies only when every failed
+# run of SUBTEST (in /tmp/test.allout, the output of all runs so far)
+# printed that text since the result before it; a failure for another
+# reason is not known.
 known_failure() {
-	awk -F '\t' -v n="$name" -v s="$1" '$1 == n && $2 == s { print $3 }' \
-		"$KNOWN_FAILURES"
+	awk -F '\t' -v n="$name" -v s="$1" '
+		FNR == NR {
+			if ($1 == n && $2 == s) { why = $3; want = $4; found = 1 }
+			next
+		}
+		want == "" { next }
+		/^(not )?ok [0-9]+ / {
+			line = $0
+			failed = line ~ /^not ok/
+			sub(/^(not )?ok [0-9]+ /, "", line)
+			sub(/ # .*$/, "", line)
+			if (failed && line == s && !index(out, want))
+				other = 1
+			out = ""
+			next
+		}
+		{ out = out $0 "\n" }
+		END { if (found && !other) print why }' \
+		"$KNOWN_FAILURES" /tmp/test.allout
 }
 
 # flaky_entry SUBTEST: the measured rate /guest/flaky.list gives for SUBTEST

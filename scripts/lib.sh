@@ -97,3 +97,53 @@ tap_comment() { tap_lines "$2" | sed -n "s/^# $1: //p"; }
 # awk reads to the end: grep -q would stop early and, under pipefail, make
 # sed's SIGPIPE look like a missing plan.
 tap_has_plan() { tap_lines "$1" | awk '/^1\.\.[0-9]+$/ { f = 1 } END { exit !f }'; }
+# tap_nested_skips FILE: "KSELFTEST<TAB>SUBTEST" for each subtest skipped
+# inside a kselftest's output ("# ok N # SKIP what" as kselftest.h prints
+# it, or "# ok N what # SKIP why"), KSELFTEST being the name on the
+# top-level result line that follows; each pair once.
+tap_nested_skips() {
+	tap_lines "$1" | awk '
+		/^# (# )*ok [0-9]+ .*# SKIP/ {
+			line = $0
+			sub(/^# (# )*ok [0-9]+ /, "", line)
+			if (line ~ /^# SKIP/)
+				sub(/^# SKIP */, "", line)
+			else
+				sub(/ *# SKIP.*$/, "", line)
+			skips[n++] = line
+			next
+		}
+		/^(not )?ok [0-9]+ / {
+			name = $0
+			sub(/^(not )?ok [0-9]+ /, "", name)
+			sub(/ .*$/, "", name)
+			for (i = 0; i < n; i++)
+				if (!seen[name "\t" skips[i]]++)
+					print name "\t" skips[i]
+			n = 0
+		}'
+}
+
+# tap_subtest_output FILE SUBTEST: the output of the last failed run of
+# kselftest subtest SUBTEST in FILE (the '#'-prefixed lines between its
+# "# not ok N SUBTEST" result and the result before it), at most 12 lines.
+tap_subtest_output() {
+	tap_lines "$1" | awk -v want="$2" '
+		/^(not )?ok [0-9]+ / { n = 0; next }
+		/^# (# )*(not )?ok [0-9]+ / {
+			line = $0
+			sub(/^# (# )*/, "", line)
+			failed = line ~ /^not ok/
+			sub(/^(not )?ok [0-9]+ /, "", line)
+			sub(/ # .*$/, "", line)
+			if (failed && line == want) {
+				out = ""
+				for (i = (n > 12 ? n - 12 : 0); i < n; i++)
+					out = out buf[i] "\n"
+			}
+			n = 0
+			next
+		}
+		/^# / { buf[n++] = $0 }
+		END { printf "%s", out }'
+}

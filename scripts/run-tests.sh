@@ -46,7 +46,7 @@ broken() {
 }
 
 start=$(date +%s)
-rm -f "$LOGS/test-build.tap"
+rm -f "$LOGS/test-build.tap" "$LOGS/test-skips.tap"
 "$TOP/scripts/build-selftests.sh" || broken "kselftest build failed"
 "$TOP/scripts/build-initramfs.sh" || broken "initramfs build failed"
 
@@ -107,6 +107,16 @@ for test in $TESTS; do
 		results+=("$variant:guest-$plan=$out/guest-$plan.tap")
 	done
 done
+
+# A subtest that skips on the vswap kernel but runs on the same kernel
+# without CONFIG_VSWAP is no pass: compare the skips of the upstream plan.
+vtap=$LOGS/test-vswap/upstream/tap.log ntap=$LOGS/test-novswap/upstream/tap.log
+runs_plan() { tr ' ' '\n' <<<"$TESTS" | grep -q -E "^$1:(.*,)?$2(,|\$)"; }
+if runs_plan vswap upstream && runs_plan novswap upstream && has_vswap; then
+	"$TOP/scripts/compare-skips.sh" skips:vswap-vs-novswap:upstream "$vtap" "$ntap" \
+		>"$LOGS/test-skips.tap"
+	results+=("skips=$LOGS/test-skips.tap")
+fi
 
 log "make test took $(( $(date +%s) - start ))s in all; logs in ${LOGS#"$TOP"/}/test-*"
 summary

@@ -19,6 +19,14 @@ source_of() {
 	return 0
 }
 
+# subtests_of "not ok ...": the kselftest subtests a failure line names,
+# "DIR:BINARY:SUBTEST" or "... subtest(s) failed in N run(s): A, B,".
+subtests_of() {
+	sed -n -E -e 's/^not ok [0-9]+ [a-z]+:[A-Za-z0-9_-]+:([^ ]+).*$/\1/p' \
+		-e 's/^not ok [0-9]+ .* failed in [0-9]+ run\(s\): (.*)$/\1/p' <<<"$1" |
+		tr ',' '\n' | sed 's/^ *//; /^$/d'
+}
+
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 pass=0 fail=0 skip=0 flaky=0
@@ -36,6 +44,13 @@ for arg in "$@"; do
 	pass=$((pass + p - s)); skip=$((skip + s)); fail=$((fail + f))
 	while IFS= read -r line; do
 		failures+=("$name: $line" "    log: ${file#"$TOP"/}$(source_of "$line")")
+		# What the failed subtest printed, so that a CI log that keeps
+		# only this summary still says why.
+		while IFS= read -r sub; do
+			while IFS= read -r out; do
+				failures+=("    | $out")
+			done < <(tap_subtest_output "$file" "$sub")
+		done < <(subtests_of "$line")
 	done < <(grep -E '^not ok ' "$tmp" || true)
 	# One count per test, however many "# flaky:" lines it has.
 	while IFS= read -r test; do
