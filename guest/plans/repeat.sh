@@ -7,14 +7,16 @@
 # no list applied: every run is one result, "DIR:BINARY:run-K", which
 # fails when the run failed a subtest or exited non-zero.  Then one
 # "# rate: SUBTEST: failed in F of N runs" line per subtest that failed.
+# wb.args=A,B,... are the test's arguments (commas for spaces).
 . /guest/lib.sh
 tap_begin
-test='' runs=5 setup=zswap-disk
+test='' runs=5 setup=zswap-disk args=''
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	wb.test=*) test=${arg#wb.test=};;
 	wb.runs=*) runs=${arg#wb.runs=};;
 	wb.setup=*) setup=${arg#wb.setup=};;
+	wb.args=*) args=$(echo "${arg#wb.args=}" | tr ',' ' ');;
 	esac
 done
 dir=${test%%:*} bin=${test#*:}
@@ -32,7 +34,7 @@ while [ "$run" -lt "$runs" ]; do
 		tap_result fail "$test:run-$run" "swap setup $setup failed"
 		continue
 	fi
-	capture "$test" sh -c "cd /scratch && /selftests/$dir/$bin"
+	capture "$test" sh -c "cd /scratch && /selftests/$dir/$bin $args"
 	failed_subtests /tmp/test.out >/tmp/repeat.run
 	cat /tmp/repeat.run >>/tmp/repeat.fails
 	if [ "$rc" = 0 ] && [ ! -s /tmp/repeat.run ]; then
