@@ -17,7 +17,7 @@ export VARIANT_GIVEN := $(if $(VARIANT),1,0)
 export VARIANT ?= vswap
 export PROFILE ?= test
 export V ?= 0
-export KSRC ACCEL FORCE
+export KSRC ACCEL FORCE FROM
 
 S := scripts
 
@@ -36,7 +36,7 @@ help:
 	@echo "  run        the main job: 1.5x RAM through zswap with no swap device"
 	@echo "  test       KUnit + series kselftests + upstream swap selftests in QEMU"
 	@echo "  rate       how often one kselftest's subtests fail (TEST=DIR:BINARY RUNS=5 SETUP=zswap-disk)"
-	@echo "  check      checkpatch --strict on every patch, build each patch, and the top in i386/MEMCG=n/MEMCG_V1"
+	@echo "  check      checkpatch --strict on every patch, build each patch (FROM=REV: only REV..HEAD), and the top in i386/MEMCG=n/MEMCG_V1"
 	@echo "  bench      base vs novswap vs vswap benchmarks (ROUNDS=5, SIZE=full|small)"
 	@echo "  clean      remove kernel builds and logs (keeps build/linux and the cache)"
 	@echo "  distclean  remove build/ entirely (refuses if build/linux has unexported work)"

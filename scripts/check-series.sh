@@ -5,11 +5,16 @@
 # CONFIG_VSWAP=y and =n (once the option exists), with the .c files it
 # touches rebuilt with W=1 and sparse (scripts/fetch-sparse.sh) without new
 # warnings.  Builds use a separate worktree, build/src-check.
+# FROM=REV builds only the commits of REV..HEAD (e.g. FROM=HEAD~2 after
+# changing the last two patches); checkpatch still reads every patch.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 GIT=(git -C "$LINUX")
 [ -d "$LINUX/.git" ] || die "no kernel tree at $LINUX: run 'make tree' first"
+from=${FROM:-base}
+"${GIT[@]}" rev-parse -q --verify "$from^{commit}" >/dev/null ||
+	die "FROM=$from is not a commit of $LINUX"
 errors=0
 
 mapfile -t patches < <(grep -v -e '^#' -e '^[[:space:]]*$' "$TOP/patches/series" || true)
@@ -32,8 +37,9 @@ if ! SPARSE=$("$TOP/scripts/fetch-sparse.sh"); then
 	log "NOTE: no sparse from Debian unstable; using ${SPARSE:-no sparse at all}"
 fi
 
-commits=$("${GIT[@]}" rev-list --reverse base..HEAD)
-[ -n "$commits" ] || { log "no commits in base..HEAD: nothing to build"; exit $((errors > 0)); }
+commits=$("${GIT[@]}" rev-list --reverse "$from..HEAD")
+[ -n "$commits" ] || { log "no commits in $from..HEAD: nothing to build"; exit $((errors > 0)); }
+[ "$from" = base ] || log "building only the commits of $from..HEAD (FROM=$from)"
 
 WT=$BUILD/src-check
 if [ ! -d "$WT" ]; then
