@@ -53,6 +53,7 @@ static struct {
 	int shmem;		/* MAP_SHARED anonymous (shmem) mapping */
 	int fork;		/* fork after fill; both sides verify and COW */
 	int pageout;		/* MADV_PAGEOUT after fill */
+	int again;		/* -R: after the verify, MADV_PAGEOUT and verify again */
 	int passes;		/* verify passes */
 	int corrupt;		/* self-test: flip one byte to prove verify works */
 	const char *hold_cmd;	/* -x: run this while the memory is held */
@@ -294,6 +295,11 @@ static int run_one(int id, unsigned long size_mb, struct result *r)
 	r->bad = 0;
 	for (int pass = 0; pass < opt.passes; pass++)
 		r->bad += verify(mem, pages, seed, "verify");
+	if (opt.again) {
+		if (madvise(mem, len, MADV_PAGEOUT))
+			fprintf(stderr, "usemem: MADV_PAGEOUT: %s\n", strerror(errno));
+		r->bad += verify(mem, pages, seed, "verify-again");
+	}
 	if (opt.fork)
 		r->bad += fork_check(mem, pages, seed);
 	r->verify_ms = now_ms() - t;
@@ -307,7 +313,7 @@ static int run_one(int id, unsigned long size_mb, struct result *r)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: usemem -s MiB [-n procs] [-r pct_random] [-z] [-t] [-S] [-f] [-P] [-p passes] [-e seed] [-B cmd] [-x cmd]\n"
+		"usage: usemem -s MiB [-n procs] [-r pct_random] [-z] [-t] [-S] [-f] [-P] [-R] [-p passes] [-e seed] [-B cmd] [-x cmd]\n"
 		"  -s MiB   total size (split across processes)\n"
 		"  -n N     N processes in parallel\n"
 		"  -r PCT   percent of pages with incompressible data\n"
@@ -317,6 +323,7 @@ static void usage(void)
 		"  -f       fork after fill; parent and child verify, child writes (COW)\n"
 		"  -P       MADV_PAGEOUT after fill\n"
 		"  -p N     verify passes (default 1)\n"
+		"  -R       after the verify: MADV_PAGEOUT again, verify again\n"
 		"  -X       self-test: corrupt one byte after the fill (must fail)\n"
 		"  -x CMD   run 'sh -c CMD' after the fill (and -P), before the verify,\n"
 		"           while the memory is held; one process only (-n 1)\n"
@@ -331,7 +338,7 @@ int main(int argc, char **argv)
 	double t0, wall;
 	int c, rc = 0;
 
-	while ((c = getopt(argc, argv, "s:n:r:ztSfPp:e:Xx:B:h")) != -1) {
+	while ((c = getopt(argc, argv, "s:n:r:ztSfPRp:e:Xx:B:h")) != -1) {
 		switch (c) {
 		case 's': opt.size_mb = strtoul(optarg, NULL, 0); break;
 		case 'n': opt.procs = atoi(optarg); break;
@@ -341,6 +348,7 @@ int main(int argc, char **argv)
 		case 'S': opt.shmem = 1; break;
 		case 'f': opt.fork = 1; break;
 		case 'P': opt.pageout = 1; break;
+		case 'R': opt.again = 1; break;
 		case 'p': opt.passes = atoi(optarg); break;
 		case 'e': opt.seed = strtoull(optarg, NULL, 0); break;
 		case 'X': opt.corrupt = 1; break;

@@ -5,7 +5,7 @@
 # "N passed, N failed[, N skipped[, N flaky]]".
 #
 # Which guests boot: TESTS="VARIANT:PLAN,PLAN ...".  By default
-#   vswap:selftest,series,upstream,upstream-nodev novswap:upstream
+#   vswap:selftest,series,upstream,upstream-nodev,parity novswap:upstream
 # where the plans are
 #   selftest        the KUnit suites at boot (KTAP on the console), then the
 #                   workbench self-check
@@ -13,6 +13,9 @@
 #   upstream        the upstream swap kselftests, each in its listed setup
 #                   (a swap disk present)
 #   upstream-nodev  the same kselftests with zswap and no swap device
+#   parity          reclaim scenarios with vswap.enabled=1 against =0 in
+#                   one boot (on a kernel without the series: recorded
+#                   only, the reference of docs/parity.md)
 # series and upstream-nodev need the vswap variant of a tree with
 # CONFIG_VSWAP, and novswap needs the series: without them they are left
 # out (and said so).  `make test VARIANT=X [PLANS="..."]` boots kernel X
@@ -28,7 +31,7 @@ if [ -z "${TESTS:-}" ]; then
 		plans=${PLANS:-selftest series upstream}
 		TESTS="${VARIANT:-vswap}:${plans// /,}"
 	else
-		TESTS="vswap:selftest,series,upstream,upstream-nodev novswap:upstream"
+		TESTS="vswap:selftest,series,upstream,upstream-nodev,parity novswap:upstream"
 	fi
 fi
 
