@@ -21,6 +21,8 @@ COLUMNS = [
     ("vm_pgscan_anon", "pgscan_anon"),
     ("vm_workingset_refault_anon", "refault_anon"),
     ("vm_pgmajfault", "majflt"),
+    ("r2_pswpin", "read back"),
+    ("r2_pgmajfault", "majflt after hold"),
     ("r2_stored", "stored again"),
     ("swap_peak_kb", "swap.peak kB"),
     ("idle", "idle after free"),
