@@ -4,7 +4,8 @@
 # virtual swap device on (vswap.enabled=1) and off (vswap.enabled=0, the
 # directly mapped path of the same boot image), and compared.  On a kernel
 # without the series (the base kernel) each scenario runs once, in mode
-# "base", and is only recorded: docs/parity.md keeps base's numbers.
+# "base", judged only by the rules every run has (below): docs/parity.md
+# keeps base's numbers.
 #
 # Every run leaves one line on fd 3 (TAP comment), parsed by
 # scripts/parity-report.py:
@@ -303,7 +304,6 @@ run_mode() {
 	rec="$rec cg_oom=$(cg_key "$BOX/memory.events" oom_kill 2>/dev/null || echo 0)"
 	rec="$rec hold_swap_kb=$(outkey hold_swap_kb) cmd_rc=$(outkey cmd_rc)"
 	rec="$rec swap_peak_kb=$(kb_of "$BOX/memory.swap.peak")"
-	rec="$rec swap_max_kb=$(kb_of "$BOX/memory.swap.max")"
 	for k in $VMKEYS; do
 		rec="$rec vm_$k=$(delta /tmp/parity.before /tmp/parity.after "$k")"
 	done
