@@ -9,6 +9,7 @@
 #   ACCEL=tcg|kvm                QEMU accelerator (default tcg; kvm hangs here)
 #   V=1                          verbose: show the commands' output
 #   FORCE=1                      `make tree`: set aside commits not in patches/
+#   DURATION=3600 VARIANTS=...   `make stress`: seconds per kernel; the kernels
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -17,11 +18,11 @@ export VARIANT_GIVEN := $(if $(VARIANT),1,0)
 export VARIANT ?= vswap
 export PROFILE ?= test
 export V ?= 0
-export KSRC ACCEL FORCE FROM
+export KSRC ACCEL FORCE FROM DURATION VARIANTS
 
 S := scripts
 
-.PHONY: help deps base tree export kernel initramfs run test rate check bench clean distclean
+.PHONY: help deps base tree export kernel initramfs run test rate stress check bench clean distclean
 
 help:
 	@echo "Quick start:  make run    # build + boot the vswap kernel, zswap without a swapfile"
@@ -36,6 +37,7 @@ help:
 	@echo "  run        the main job: 1.5x RAM through zswap with no swap device"
 	@echo "  test       KUnit + series kselftests + upstream swap selftests in QEMU"
 	@echo "  rate       how often one kselftest's subtests fail (TEST=DIR:BINARY RUNS=5 SETUP=zswap-disk)"
+	@echo "  stress     the stress-ng soak on vswap, novswap and base (DURATION=3600 s each, VARIANTS=...)"
 	@echo "  check      checkpatch --strict on every patch, build each patch (FROM=REV: only REV..HEAD), and the top in i386/MEMCG=n/MEMCG_V1"
 	@echo "  bench      base vs novswap vs vswap benchmarks (ROUNDS=5, SIZE=full|small)"
 	@echo "  clean      remove kernel builds and logs (keeps build/linux and the cache)"
@@ -68,6 +70,9 @@ test: tree
 
 rate: tree
 	@$(S)/run-rate.sh
+
+stress: tree
+	@$(S)/run-stress.sh
 
 check: tree
 	@$(S)/check-series.sh

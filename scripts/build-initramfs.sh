@@ -43,3 +43,27 @@ fi
 	cpio -0 -o -H newc -R 0:0 --quiet | gzip -1 >"$OUT.tmp")
 mv "$OUT.tmp" "$OUT"
 log "initramfs: $OUT ($(du -h "$OUT" | cut -f1))"
+
+# The stress plan's initramfs: the same archive, and a second one with
+# Debian's stress-ng and the shared libraries it links (the kernel unpacks
+# both).  Only that plan boots it: ~25 MiB of libraries in the guest's
+# rootfs would take memory from the other plans.
+STRESS_NG=${STRESS_NG:-/usr/bin/stress-ng}
+[ -x "$STRESS_NG" ] || die "$STRESS_NG not found: install stress-ng (make deps)"
+SROOT=$BUILD/initramfs-stress
+rm -rf "$SROOT"
+mkdir -p "$SROOT/usr/bin"
+cp "$STRESS_NG" "$SROOT/usr/bin/stress-ng"
+libs=$(ldd "$STRESS_NG" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }') ||
+	die "ldd $STRESS_NG failed"
+[ -n "$libs" ] || die "ldd found no libraries for $STRESS_NG"
+for lib in $libs; do
+	mkdir -p "$SROOT$(dirname "$lib")"
+	cp -L "$lib" "$SROOT$lib"
+done
+(cd "$SROOT" && find . -print0 | LC_ALL=C sort -z |
+	cpio -0 -o -H newc -R 0:0 --quiet | gzip -1 >"$OUT.stress")
+cat "$OUT" "$OUT.stress" >"$BUILD/initramfs-stress.cpio.gz.tmp"
+rm -f "$OUT.stress"
+mv "$BUILD/initramfs-stress.cpio.gz.tmp" "$BUILD/initramfs-stress.cpio.gz"
+log "initramfs for the stress plan: $BUILD/initramfs-stress.cpio.gz ($(du -h "$BUILD/initramfs-stress.cpio.gz" | cut -f1))"

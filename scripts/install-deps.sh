@@ -6,7 +6,7 @@ set -euo pipefail
 
 PKGS=(build-essential bc bison flex libelf-dev libssl-dev dwarves cpio rsync
 	xz-utils git perl python3 file busybox-static qemu-system-x86 ccache
-	e2fsprogs sparse python3-matplotlib)
+	e2fsprogs sparse python3-matplotlib stress-ng)
 
 missing=()
 for p in "${PKGS[@]}"; do

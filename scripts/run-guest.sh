@@ -17,7 +17,12 @@ set -euo pipefail
 KERNEL=$1 PLAN=$2 RUNDIR=$3
 MEM=${MEM:-1024} SMP=${SMP:-2} ACCEL=${ACCEL:-tcg}
 TIMEOUT=${TIMEOUT:-1200} DISK_MB=${DISK_MB:-2048}
-INITRD=${INITRD:-$BUILD/initramfs.cpio.gz}
+# The stress plan carries stress-ng and its libraries in an initramfs of its own.
+if [ "$PLAN" = stress ]; then
+	INITRD=${INITRD:-$BUILD/initramfs-stress.cpio.gz}
+else
+	INITRD=${INITRD:-$BUILD/initramfs.cpio.gz}
+fi
 
 [ -f "$KERNEL" ] || die "no kernel image $KERNEL"
 [ -f "$INITRD" ] || die "no initramfs $INITRD (scripts/build-initramfs.sh)"

@@ -5,7 +5,7 @@
 # "N passed, N failed[, N skipped[, N flaky]]".
 #
 # Which guests boot: TESTS="VARIANT:PLAN,PLAN ...".  By default
-#   vswap:selftest,series,upstream,upstream-nodev,parity novswap:upstream
+#   vswap:selftest,series,upstream,upstream-nodev,parity,stress novswap:upstream
 # where the plans are
 #   selftest        the KUnit suites at boot (KTAP on the console), then the
 #                   workbench self-check
@@ -16,6 +16,8 @@
 #   parity          reclaim scenarios with vswap.enabled=1 against =0 in
 #                   one boot (on a kernel without the series: recorded
 #                   only, the reference of docs/parity.md)
+#   stress          stress-ng with --verify in four swap setups under swap
+#                   churn, short (`make stress` is the long soak)
 # series and upstream-nodev need the vswap variant of a tree with
 # CONFIG_VSWAP, and novswap needs the series: without them they are left
 # out (and said so).  `make test VARIANT=X [PLANS="..."]` boots kernel X
@@ -31,7 +33,7 @@ if [ -z "${TESTS:-}" ]; then
 		plans=${PLANS:-selftest series upstream}
 		TESTS="${VARIANT:-vswap}:${plans// /,}"
 	else
-		TESTS="vswap:selftest,series,upstream,upstream-nodev,parity novswap:upstream"
+		TESTS="vswap:selftest,series,upstream,upstream-nodev,parity,stress novswap:upstream"
 	fi
 fi
 

@@ -152,6 +152,7 @@ reset_all() {
 	echo Y >"$ZSWAP/shrinker_enabled" 2>/dev/null
 	echo madvise >"$THP/enabled"
 	echo never >"$THP/hugepages-64kB/enabled" 2>/dev/null
+	echo never >"$THP/hugepages-64kB/shmem_enabled" 2>/dev/null
 	# A hold step's processes outlive an OOM-killed usemem: kill them.
 	if [ -d "$BOX" ]; then
 		echo 1 >"$BOX/cgroup.kill"
@@ -185,6 +186,13 @@ sc_thp_zswap_refused() {
 	swapfile_on "$SWAPFILE" 256 && zswap_enable lz4 || return 125
 	box max memory.zswap.max=0 || return 125
 	in_box usemem -s 64 -t -x "sh /guest/plans/parity.sh hold reclaim"
+}
+# The same for large shmem folios: shmem_writeout() splits them.
+sc_shmem_mthp_zswap_refused() {
+	swapfile_on "$SWAPFILE" 256 && zswap_enable lz4 || return 125
+	echo always >"$THP/hugepages-64kB/shmem_enabled" || return 125
+	box max memory.zswap.max=0 || return 125
+	in_box usemem -s 64 -S -P -x "sh /guest/plans/parity.sh hold reclaim"
 }
 # No swap device, compressible data mixed with data that does not
 # compress: it fits in RAM plus the compressed pool (5% of RAM, smaller
@@ -265,7 +273,7 @@ sc_swapoff_under_load() {
 	in_box usemem -s 64 -r 50 -P -x "sh /guest/plans/parity.sh hold swapoff-under-load"
 }
 
-SCENARIOS="mthp_zswap_refused thp_zswap_refused nodev_mixed
+SCENARIOS="mthp_zswap_refused thp_zswap_refused shmem_mthp_zswap_refused nodev_mixed
 nodev_cold_incompressible zram_mixed memcg_zswap_max0_nodev
 memcg_zswap_max0_disk memcg_zswap_writeback0 swap_max_writeback
 deleted_cgroup disk_readback free_untouched swapoff_under_load"
@@ -405,7 +413,7 @@ check() {
 	common "$1" vswap
 	common "$1" direct
 	case $1 in
-	mthp_zswap_refused|thp_zswap_refused)
+	mthp_zswap_refused|thp_zswap_refused|shmem_mthp_zswap_refused)
 		must_run "$1" vswap; must_run "$1" direct
 		at_least "$1" vm_pswpout; no_more "$1" vm_pgscan_anon;;
 	nodev_mixed|nodev_cold_incompressible)

@@ -1,0 +1,213 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+# Stress: stress-ng's memory stressors, each with --verify, in a memory
+# cgroup far below their working set, in each swap setup, while the setup
+# churns around them: the swap disk goes off and on again while a swap
+# file beside it stays (swapoff has to bring back what vswap slots have on
+# the disk), memory.reclaim pokes the cgroup, zswap's pool is small (so zswap writes back), and on a vswap
+# kernel vswap.enabled flips between the virtual and the direct path.
+#
+# TAP results:
+#   stress:SETUP:STRESSOR  stress-ng exit 0 (every verification passed)
+#                          and no new kernel splat; exit 2 (a failed
+#                          verification) or any other status fails; 3 and
+#                          4 (the stressor cannot run here) are skips.
+#   stress:SETUP:swapped   the stressors swapped pages out (pswpout,
+#                          zswpout or swpout_zero moved): else they
+#                          tested nothing.
+#   stress:SETUP:idle      everything exited: vswap slots, the zswap pool
+#                          and /proc/swaps Used are back to what the setup
+#                          found before its stressors (a leak check).
+#   stress:SETUP:swapoff   the setup's final swapoff worked.
+# A splat also fails the guest's own result (scripts/check-splats.sh).
+#
+# Kernel command line: wb.stress_secs=N (each stressor's time, default 6),
+# wb.stress_setups=a,b (a subset of: zswap-disk zswap-only disk zram).
+. /guest/lib.sh
+
+CG=/sys/fs/cgroup/stress
+TMPDIR_STRESS=/scratch/stress
+# stress-ng's output, written from inside the cgroup: on ext4, not on
+# tmpfs, whose pages would be swapped out and outlive the stressors.
+OUTFILE=/scratch/stress.out
+ZSWAP=/sys/module/zswap/parameters
+VSWAP=/sys/module/vswap/parameters
+SECS=6
+SETUPS="zswap-disk zswap-only disk zram"
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	wb.stress_secs=*) SECS=${arg#*=};;
+	wb.stress_setups=*) SETUPS=$(echo "${arg#*=}" | tr ',' ' ');;
+	esac
+done
+
+# NAME ARGS: the stressors.  Sizes are per worker; the cgroup (memory.max
+# 48 MiB) holds about half of each stressor's memory.
+STRESSORS="vm:--vm 2 --vm-bytes 48M --vm-method all
+mmap:--mmap 2 --mmap-bytes 48M
+madvise:--madvise 2
+fork:--fork 2
+mmapfork:--mmapfork 2
+userfaultfd:--userfaultfd 1 --userfaultfd-bytes 48M
+shm-sysv:--shm-sysv 2 --shm-sysv-bytes 32M
+memfd:--memfd 2 --memfd-bytes 48M
+swap:--swap 1"
+
+SPLATS='BUG:|WARNING:|Oops|general protection fault|KASAN:|UBSAN:|blocked for more than|possible circular|inconsistent lock|suspicious RCU|detected stall|lockup|list_(add|del) corruption|bad page state|BAD page'
+splats() { dmesg | grep -c -E "$SPLATS"; }
+
+swaps_used_kb() { awk 'NR > 1 { u += $4 } END { print u + 0 }' /proc/swaps; }
+zswap_stored() { cat /sys/kernel/debug/zswap/stored_pages 2>/dev/null || echo 0; }
+vswap_slots() {
+	f=/sys/kernel/debug/vswap/slots_in_use
+	if [ -r "$f" ]; then cat "$f"; else echo 0; fi
+}
+# The device that churn takes off and on again: the disk, in the setups
+# that have a swap file beside it (so that swap never goes away as a whole,
+# which would OOM-kill stressors on any kernel).  None for zswap-only and
+# zram.
+SWAPFILE_B=/scratch/stress-b.swap
+churn_dev() {
+	case $1 in
+	zswap-disk|disk) echo "$SWAPDISK";;
+	esac
+}
+
+# churn SETUP: runs until $CHURN_STOP exists, and stops between rounds,
+# so that it never leaves the device off.
+CHURN_STOP=/tmp/stress.churn-stop
+churn() {
+	dev=$(churn_dev "$1") n=0
+	while [ ! -e "$CHURN_STOP" ]; do
+		n=$((n + 1))
+		echo 4M >"$CG/memory.reclaim" 2>/dev/null
+		if [ -n "$dev" ] && [ $((n % 4)) = 0 ]; then
+			# swapoff may fail for want of memory (ENOMEM): the
+			# device stays, and the next round tries again.
+			swapoff "$dev" 2>/dev/null && { swapon "$dev" || say "churn: swapon $dev failed"; }
+		fi
+		if [ -w "$VSWAP/enabled" ] && [ $((n % 3)) = 0 ]; then
+			if [ "$(cat "$VSWAP/enabled")" = Y ]; then echo N; else echo Y; fi >"$VSWAP/enabled"
+		fi
+		sleep 1
+	done
+}
+
+setup() {
+	swap_setup "$1" || return 1
+	case $1 in
+	zswap-*) echo 5 >"$ZSWAP/max_pool_percent";;
+	esac
+	case $1 in
+	zswap-disk|disk)
+		dd if=/dev/zero of="$SWAPFILE_B" bs=1M count=256 2>/dev/null &&
+			chmod 600 "$SWAPFILE_B" && mkswap "$SWAPFILE_B" >/dev/null &&
+			swapon "$SWAPFILE_B" || return 1;;
+	esac
+	mkdir -p "$CG" "$TMPDIR_STRESS" || return 1
+	echo 48M >"$CG/memory.max"
+}
+
+teardown() {
+	[ -w "$VSWAP/enabled" ] && echo Y >"$VSWAP/enabled"
+	echo 20 >"$ZSWAP/max_pool_percent"
+	if [ -d "$CG" ]; then
+		echo 1 >"$CG/cgroup.kill"
+		i=0
+		while grep -q 'populated 1' "$CG/cgroup.events" && [ "$i" -lt 50 ]; do
+			sleep 0.2; i=$((i + 1))
+		done
+		rmdir "$CG" || say "cannot remove $CG"
+	fi
+	rm -rf "$TMPDIR_STRESS"
+}
+
+swapped_out() { echo $(( $(vmstat pswpout) + $(vmstat zswpout) + $(vmstat swpout_zero) )); }
+
+# run_stressor SETUP NAME ARGS
+run_stressor() {
+	before=$(splats) out0=$(swapped_out) oom0=$(vmstat oom_kill)
+	say "stress $1 $2: stress-ng $3"
+	# shellcheck disable=SC2086 # ARGS are words
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$CG" \
+		stress-ng $3 --verify --timeout "${SECS}s" --temp-path "$TMPDIR_STRESS" \
+		--metrics-brief </dev/null >"$OUTFILE" 2>&1
+	rc=$?
+	sed 's/^/# /' "$OUTFILE" >&3
+	tap "# stress: $1 $2 rc=$rc swapped_out=$(( $(swapped_out) - out0 )) oom_kill=$(( $(vmstat oom_kill) - oom0 ))"
+	new=$(( $(splats) - before ))
+	if [ "$new" -gt 0 ]; then
+		tap_result fail "stress:$1:$2" "$new kernel splat line(s): $(dmesg | grep -E "$SPLATS" | tail -n 1)"
+		return
+	fi
+	case $rc in
+	0) tap_result ok "stress:$1:$2";;
+	3|4) tap_result skip "stress:$1:$2" "stress-ng exit $rc: cannot run here";;
+	2) tap_result fail "stress:$1:$2" "stress-ng exit 2: a stressor or its verification failed";;
+	*) tap_result fail "stress:$1:$2" "stress-ng exit $rc";;
+	esac
+}
+
+tap_begin
+if ! command -v stress-ng >/dev/null; then
+	tap_result fail "stress" "no stress-ng in the initramfs (scripts/build-initramfs.sh, make deps)"
+	tap_end
+	exit
+fi
+for s in $SETUPS; do
+	if ! setup "$s"; then
+		tap_result fail "stress:$s:setup" "swap setup $s failed"
+		teardown
+		continue
+	fi
+	settle_memory
+	idle_swap=$(swaps_used_kb) idle_pool=$(zswap_stored) idle_slots=$(vswap_slots)
+	setup_out0=$(swapped_out)
+	rm -f "$CHURN_STOP"
+	churn "$s" &
+	churner=$!
+	# A here-document, not a pipe: the loop must run in this shell,
+	# which counts the TAP results.
+	while IFS=: read -r name args; do
+		run_stressor "$s" "$name" "$args"
+	done <<EOF
+$STRESSORS
+EOF
+	touch "$CHURN_STOP"
+	wait "$churner"
+	# The stressors must have made the setup swap, or they tested nothing.
+	n_out=$(( $(swapped_out) - setup_out0 ))
+	if [ "$n_out" -gt 0 ]; then
+		tap_result ok "stress:$s:swapped" "$n_out pages swapped out"
+	else
+		tap_result fail "stress:$s:swapped" "no page was swapped out (pswpout, zswpout, swpout_zero)"
+	fi
+	teardown
+	# Everything exited: what the stressors had swapped out is freed.
+	sleep 1
+	left_swap=$(( $(swaps_used_kb) - idle_swap ))
+	left_pool=$(( $(zswap_stored) - idle_pool ))
+	left_slots=$(( $(vswap_slots) - idle_slots ))
+	if [ "$left_swap" = 0 ] && [ "$left_pool" = 0 ] && [ "$left_slots" = 0 ]; then
+		tap_result ok "stress:$s:idle"
+	else
+		tap_result fail "stress:$s:idle" "left: /proc/swaps ${left_swap} kB, zswap ${left_pool} pages, vswap ${left_slots} slots"
+		for f in /sys/kernel/debug/vswap/*; do
+			[ -f "$f" ] && tap "# $(basename "$f"): $(cat "$f" | tr '\n' ' ')"
+		done
+		grep -E '^(Swap|Shmem|Zswap)' /proc/meminfo | sed 's/^/# /' >&3
+	fi
+	# Every device the setup has on goes off.
+	off_failed=''
+	for dev in $(awk 'NR > 1 { print $1 }' /proc/swaps); do
+		swapoff "$dev" || off_failed="$off_failed $dev"
+	done
+	if [ -z "$off_failed" ] && [ "$(awk 'NR > 1' /proc/swaps | wc -l)" = 0 ]; then
+		tap_result ok "stress:$s:swapoff"
+	else
+		tap_result fail "stress:$s:swapoff" "swapoff failed:$off_failed; on: $(awk 'NR > 1 { print $1 }' /proc/swaps | tr '\n' ' ')"
+	fi
+	swap_reset
+	rm -f "$SWAPFILE_B"
+done
+tap_end

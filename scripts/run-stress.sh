@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `make stress [DURATION=3600] [VARIANTS="vswap novswap base"]`: the soak.
+# Boots the stress plan (guest/plans/stress.sh: stress-ng with --verify
+# in a small memory cgroup, in four swap setups, under swapoff/swapon,
+# memory.reclaim and vswap.enabled churn) once on each kernel, one guest
+# at a time, for about DURATION seconds each.  novswap and base are the
+# reference: a stressor that fails only on vswap is a bug of the series.
+# Ends with the closing line of tap-summary.sh; exits non-zero on any
+# failure.  `make test` runs the same plan, short, on the vswap kernel.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+duration=${DURATION:-3600}
+variants=${VARIANTS:-vswap novswap base}
+case $duration in ''|*[!0-9]*) die "DURATION must be a number of seconds (got '$duration')";; esac
+# 4 setups of 9 stressors; each setup also settles and checks (~20 s).
+secs=$(( duration / 36 ))
+[ "$secs" -ge 6 ] || die "DURATION=$duration leaves less than 6 s per stressor (at least 216)"
+
+"$TOP/scripts/build-selftests.sh"
+"$TOP/scripts/build-initramfs.sh"
+results=()
+for variant in $variants; do
+	case $variant in base|vswap|novswap) ;; *) die "VARIANTS: unknown kernel '$variant'";; esac
+	kernel=$(VARIANT=$variant PROFILE=test "$TOP/scripts/build-kernel.sh")
+	rundir=$LOGS/stress-$variant
+	rc=0
+	APPEND="wb.stress_secs=$secs" MEM=${MEM:-512} TIMEOUT=$(( duration * 2 + 600 )) \
+		"$TOP/scripts/run-guest.sh" "$kernel" stress "$rundir" || rc=$?
+	results+=("$variant:stress=$rundir/tap.log")
+	{
+		echo "TAP version 13"
+		if [ "$rc" -le 1 ]; then echo "ok 1 guest:$variant:stress clean exit, no kernel splat"
+		else echo "not ok 1 guest:$variant:stress (status $(cat "$rundir/status" 2>/dev/null || echo none); see ${rundir#"$TOP"/}/console.log)"; fi
+		echo "1..1"
+	} >"$rundir/guest.tap"
+	results+=("$variant:guest-stress=$rundir/guest.tap")
+done
+"$TOP/scripts/tap-summary.sh" "${results[@]}"
