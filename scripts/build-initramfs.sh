@@ -49,7 +49,11 @@ log "initramfs: $OUT ($(du -h "$OUT" | cut -f1))"
 # both).  Only that plan boots it: ~25 MiB of libraries in the guest's
 # rootfs would take memory from the other plans.
 STRESS_NG=${STRESS_NG:-/usr/bin/stress-ng}
-[ -x "$STRESS_NG" ] || die "$STRESS_NG not found: install stress-ng (make deps)"
+if [ ! -x "$STRESS_NG" ]; then
+	rm -f "$BUILD/initramfs-stress.cpio.gz"
+	log "warning: $STRESS_NG not found (make deps installs stress-ng): no initramfs for the stress plan"
+	exit 0
+fi
 SROOT=$BUILD/initramfs-stress
 rm -rf "$SROOT"
 mkdir -p "$SROOT/usr/bin"

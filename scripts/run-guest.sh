@@ -25,7 +25,7 @@ else
 fi
 
 [ -f "$KERNEL" ] || die "no kernel image $KERNEL"
-[ -f "$INITRD" ] || die "no initramfs $INITRD (scripts/build-initramfs.sh)"
+[ -f "$INITRD" ] || die "no initramfs $INITRD (scripts/build-initramfs.sh; the stress plan's needs stress-ng: make deps)"
 [ -f "$TOP/guest/plans/$PLAN.sh" ] || die "no guest plan guest/plans/$PLAN.sh"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (make deps)"
 

@@ -10,11 +10,16 @@
 # TAP results:
 #   stress:SETUP:STRESSOR  stress-ng exit 0 (every verification passed)
 #                          and no new kernel splat; exit 2 (a failed
-#                          verification) or any other status fails; 3 and
-#                          4 (the stressor cannot run here) are skips.
-#   stress:SETUP:swapped   the stressors swapped pages out (pswpout,
-#                          zswpout or swpout_zero moved): else they
-#                          tested nothing.
+#                          verification), 3 (no resources at setup) or any
+#                          other status fails; 4 (not implemented here) is
+#                          a skip.  Stressors without data to check (fork,
+#                          mmapfork, madvise) are judged by status only.
+#   stress:SETUP:swapped   the stressors swapped pages out (pswpout or
+#                          zswpout moved): else they tested nothing.
+#   stress:SETUP:churn     the churn ran: memory.reclaim pokes, the disk
+#                          off and on again at least once (where the setup
+#                          has one; swapon never failed), vswap.enabled
+#                          flipped (on a vswap kernel).
 #   stress:SETUP:idle      everything exited: vswap slots, the zswap pool
 #                          and /proc/swaps Used are back to what the setup
 #                          found before its stressors (a leak check).
@@ -75,23 +80,34 @@ churn_dev() {
 
 # churn SETUP: runs until $CHURN_STOP exists, and stops between rounds,
 # so that it never leaves the device off.
+# What it did goes to $CHURN_LOG, one word a line: reclaim, cycle (the
+# device went off and on again), swapoff-failed (for want of memory: the
+# device stays, the next round tries again), swapon-failed, toggle.
 CHURN_STOP=/tmp/stress.churn-stop
+CHURN_LOG=/tmp/stress.churn
 churn() {
 	dev=$(churn_dev "$1") n=0
 	while [ ! -e "$CHURN_STOP" ]; do
 		n=$((n + 1))
 		echo 4M >"$CG/memory.reclaim" 2>/dev/null
+		echo reclaim >>"$CHURN_LOG"
 		if [ -n "$dev" ] && [ $((n % 4)) = 0 ]; then
-			# swapoff may fail for want of memory (ENOMEM): the
-			# device stays, and the next round tries again.
-			swapoff "$dev" 2>/dev/null && { swapon "$dev" || say "churn: swapon $dev failed"; }
+			if ! swapoff "$dev"; then
+				echo swapoff-failed >>"$CHURN_LOG"
+			elif swapon "$dev"; then
+				echo cycle >>"$CHURN_LOG"
+			else
+				echo swapon-failed >>"$CHURN_LOG"
+			fi
 		fi
 		if [ -w "$VSWAP/enabled" ] && [ $((n % 3)) = 0 ]; then
 			if [ "$(cat "$VSWAP/enabled")" = Y ]; then echo N; else echo Y; fi >"$VSWAP/enabled"
+			echo toggle >>"$CHURN_LOG"
 		fi
 		sleep 1
 	done
 }
+churn_count() { grep -c -x "$1" "$CHURN_LOG"; }
 
 setup() {
 	swap_setup "$1" || return 1
@@ -122,7 +138,7 @@ teardown() {
 	rm -rf "$TMPDIR_STRESS"
 }
 
-swapped_out() { echo $(( $(vmstat pswpout) + $(vmstat zswpout) + $(vmstat swpout_zero) )); }
+swapped_out() { echo $(( $(vmstat pswpout) + $(vmstat zswpout) )); }
 
 # run_stressor SETUP NAME ARGS
 run_stressor() {
@@ -142,8 +158,9 @@ run_stressor() {
 	fi
 	case $rc in
 	0) tap_result ok "stress:$1:$2";;
-	3|4) tap_result skip "stress:$1:$2" "stress-ng exit $rc: cannot run here";;
+	4) tap_result skip "stress:$1:$2" "stress-ng exit 4: not implemented on this system";;
 	2) tap_result fail "stress:$1:$2" "stress-ng exit 2: a stressor or its verification failed";;
+	3) tap_result fail "stress:$1:$2" "stress-ng exit 3: out of resources (memory or swap) at setup";;
 	*) tap_result fail "stress:$1:$2" "stress-ng exit $rc";;
 	esac
 }
@@ -164,6 +181,7 @@ for s in $SETUPS; do
 	idle_swap=$(swaps_used_kb) idle_pool=$(zswap_stored) idle_slots=$(vswap_slots)
 	setup_out0=$(swapped_out)
 	rm -f "$CHURN_STOP"
+	: >"$CHURN_LOG"
 	churn "$s" &
 	churner=$!
 	# A here-document, not a pipe: the loop must run in this shell,
@@ -180,15 +198,37 @@ EOF
 	if [ "$n_out" -gt 0 ]; then
 		tap_result ok "stress:$s:swapped" "$n_out pages swapped out"
 	else
-		tap_result fail "stress:$s:swapped" "no page was swapped out (pswpout, zswpout, swpout_zero)"
+		tap_result fail "stress:$s:swapped" "no page was written to swap (pswpout, zswpout)"
 	fi
+	# And the churn must have run: the device off and on again at least
+	# once where there is one, vswap.enabled flipped on a vswap kernel.
+	why=''
+	[ "$(churn_count reclaim)" -gt 0 ] || why="$why no memory.reclaim poke;"
+	if [ -n "$(churn_dev "$s")" ]; then
+		[ "$(churn_count cycle)" -gt 0 ] || why="$why no swapoff/swapon cycle ($(churn_count swapoff-failed) swapoff failures);"
+		[ "$(churn_count swapon-failed)" = 0 ] || why="$why swapon failed;"
+	fi
+	if [ -w "$VSWAP/enabled" ]; then
+		[ "$(churn_count toggle)" -gt 0 ] || why="$why vswap.enabled never flipped;"
+	fi
+	tap "# churn: $s reclaim=$(churn_count reclaim) cycle=$(churn_count cycle) swapoff_failed=$(churn_count swapoff-failed) swapon_failed=$(churn_count swapon-failed) toggle=$(churn_count toggle)"
+	if [ -z "$why" ]; then tap_result ok "stress:$s:churn"; else tap_result fail "stress:$s:churn" "$why"; fi
 	teardown
-	# Everything exited: what the stressors had swapped out is freed.
-	sleep 1
-	left_swap=$(( $(swaps_used_kb) - idle_swap ))
-	left_pool=$(( $(zswap_stored) - idle_pool ))
-	left_slots=$(( $(vswap_slots) - idle_slots ))
-	if [ "$left_swap" = 0 ] && [ "$left_pool" = 0 ] && [ "$left_slots" = 0 ]; then
+	# Everything exited: what the stressors had swapped out is freed.  A
+	# slot whose folio was under writeback at exit stays with its swap
+	# cache until that is reclaimed: give it 10 s.
+	i=0
+	while :; do
+		left_swap=$(( $(swaps_used_kb) - idle_swap ))
+		left_pool=$(( $(zswap_stored) - idle_pool ))
+		left_slots=$(( $(vswap_slots) - idle_slots ))
+		[ "$left_swap$left_pool$left_slots" = 000 ] && break
+		[ "$i" -lt 10 ] || break
+		sleep 1; i=$((i + 1))
+	done
+	if [ -d "$CG" ]; then
+		tap_result fail "stress:$s:idle" "the cgroup $CG could not be removed"
+	elif [ "$left_swap" = 0 ] && [ "$left_pool" = 0 ] && [ "$left_slots" = 0 ]; then
 		tap_result ok "stress:$s:idle"
 	else
 		tap_result fail "stress:$s:idle" "left: /proc/swaps ${left_swap} kB, zswap ${left_pool} pages, vswap ${left_slots} slots"
