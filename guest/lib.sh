@@ -371,6 +371,16 @@ swap_setup() {
 	esac
 }
 
+# cg_kill DIR: kill every process of cgroup DIR and wait (10 s at most)
+# until it is empty, so that it can be removed.
+cg_kill() {
+	echo 1 >"$1/cgroup.kill"
+	i=0
+	while grep -q 'populated 1' "$1/cgroup.events" && [ "$i" -lt 50 ]; do
+		sleep 0.2; i=$((i + 1))
+	done
+}
+
 mem_total_mb() { awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo; }
 
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }

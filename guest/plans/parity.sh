@@ -155,11 +155,7 @@ reset_all() {
 	echo never >"$THP/hugepages-64kB/shmem_enabled" 2>/dev/null
 	# A hold step's processes outlive an OOM-killed usemem: kill them.
 	if [ -d "$BOX" ]; then
-		echo 1 >"$BOX/cgroup.kill"
-		i=0
-		while grep -q 'populated 1' "$BOX/cgroup.events" && [ "$i" -lt 50 ]; do
-			sleep 0.2; i=$((i + 1))
-		done
+		cg_kill "$BOX"
 		[ -d "$BOX/child" ] && rmdir "$BOX/child"
 		rmdir "$BOX" || say "cannot remove $BOX"
 	fi

@@ -128,11 +128,7 @@ teardown() {
 	[ -w "$VSWAP/enabled" ] && echo Y >"$VSWAP/enabled"
 	echo 20 >"$ZSWAP/max_pool_percent"
 	if [ -d "$CG" ]; then
-		echo 1 >"$CG/cgroup.kill"
-		i=0
-		while grep -q 'populated 1' "$CG/cgroup.events" && [ "$i" -lt 50 ]; do
-			sleep 0.2; i=$((i + 1))
-		done
+		cg_kill "$CG"
 		rmdir "$CG" || say "cannot remove $CG"
 	fi
 	rm -rf "$TMPDIR_STRESS"
