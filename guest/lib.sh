@@ -45,13 +45,22 @@ run_test() {
 }
 
 # capture NAME CMD [ARGS...]: run CMD with its output in /tmp/test.out and
-# in the TAP stream as comments; sets name, rc and secs.
+# in the TAP stream as comments; sets name, rc and secs.  CMD's stdout is a
+# pipe: kselftest.h makes it line-buffered, so results stream.
 capture() {
 	name=$1; shift
 	say "running $name: $*"
 	start=$(date +%s)
-	"$@" >/tmp/test.out 2>&1
-	rc=$?
+	: >/tmp/test.out
+	# Each subtest's result reaches the console when it comes, with the
+	# seconds since the start: where a long test spends its time.
+	{ "$@" 2>&1; echo $? >/tmp/test.rc; } | while IFS= read -r line || [ -n "$line" ]; do
+		printf '%s\n' "$line" >>/tmp/test.out
+		case $line in
+		"ok "*|"not ok "*) say "$name +$(( $(date +%s) - start ))s: $line";;
+		esac
+	done
+	rc=$(cat /tmp/test.rc)
 	sed 's/^/# /' /tmp/test.out >&3
 	secs=$(( $(date +%s) - start ))
 }
