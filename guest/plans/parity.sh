@@ -273,6 +273,14 @@ SCENARIOS="mthp_zswap_refused thp_zswap_refused shmem_mthp_zswap_refused nodev_m
 nodev_cold_incompressible zram_mixed memcg_zswap_max0_nodev
 memcg_zswap_max0_disk memcg_zswap_writeback0 swap_max_writeback
 deleted_cgroup disk_readback free_untouched swapoff_under_load"
+# Scenarios whose outcome the series kselftest (mm/vswap) also checks on
+# every `make test`: disk_readback and memcg_no_swap against
+# vswap.enabled=0, zswap_refused_thp (no vswap slot, every page to the
+# file) and freed_untouched (every slot, entry and file slot given back)
+# as absolute outcomes.  wb.parity=short (make test, for CI's time)
+# leaves them out; `make test PLANS=parity` (and VARIANT=base, the
+# reference) runs them all.
+KSELFTEST_TOO="thp_zswap_refused memcg_zswap_max0_nodev disk_readback free_untouched"
 
 in_box() { sh -c 'echo $$ >"$0/cgroup.procs" || exit 125; exec "$@"' "$BOX" "$@" >>"$OUT" 2>&1; }
 in_box_child() { sh -c 'echo $$ >"$0/cgroup.procs" || exit 125; exec "$@"' "$BOX/child" "$@" >>"$OUT" 2>&1; }
@@ -455,12 +463,22 @@ check() {
 	if [ -n "$why" ]; then tap_result fail "parity:$1" "$why"; else tap_result ok "parity:$1"; fi
 }
 
-ONLY=''
+ONLY='' SHORT=0
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	wb.scenario=*) ONLY=$(echo "${arg#*=}" | tr ',' ' ');;
+	wb.parity=short) SHORT=1;;
 	esac
 done
+if [ -z "$ONLY" ] && [ "$SHORT" = 1 ]; then
+	for sc in $SCENARIOS; do
+		case " $KSELFTEST_TOO " in
+		*" $sc "*) ;;
+		*) ONLY="$ONLY $sc";;
+		esac
+	done
+	tap "# wb.parity=short: not run here, the series kselftest checks them: $KSELFTEST_TOO"
+fi
 
 for sc in ${ONLY:-$SCENARIOS}; do
 	for mode in $MODES; do
