@@ -65,6 +65,24 @@ capture() {
 	secs=$(( $(date +%s) - start ))
 }
 
+# What swap holds, for the leak checks after a plan's processes exit.
+swaps_used_kb() { awk 'NR > 1 { u += $4 } END { print u + 0 }' /proc/swaps; }
+zswap_stored() { cat /sys/kernel/debug/zswap/stored_pages 2>/dev/null || echo 0; }
+# vswap slots that something other than a swap-cache folio alone holds:
+# a slot whose last mapping went while its folio was locked stays with
+# the folio until reclaim frees both, as a physical slot does on any
+# kernel (slots_cache_only); that is not a leak.
+vswap_slots() {
+	d=/sys/kernel/debug/vswap
+	if [ ! -r "$d/slots_in_use" ]; then
+		echo 0
+	elif [ ! -r "$d/slots_cache_only" ]; then
+		cat "$d/slots_in_use"
+	else
+		echo $(( $(cat "$d/slots_in_use") - $(cat "$d/slots_cache_only") ))
+	fi
+}
+
 # settle_memory: drop caches and compact, so that a test starts from the
 # same state each time (THP tests need free PMD-sized blocks).
 settle_memory() {

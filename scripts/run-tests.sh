@@ -28,10 +28,13 @@ set -euo pipefail
 
 has_vswap() { grep -q '^config VSWAP$' "$LINUX/mm/Kconfig"; }
 
-# The default run leaves to the series kselftest the parity scenarios
-# it checks too (guest/plans/parity.sh, KSELFTEST_TOO), for CI's time;
-# PLANS=parity or TESTS=... runs them all.
-parity_args=''
+# For CI's time the default run is short in two plans (PLANS= or TESTS=
+# runs them whole): parity leaves to the series kselftest the scenarios
+# it checks too (guest/plans/parity.sh, KSELFTEST_TOO), and stress runs
+# the two setups where swap-outs take vswap slots (zswap-disk,
+# zswap-only; with zswap off, disk and zram take the direct path, and
+# `make stress` soaks all four).
+parity_args='' stress_args=''
 if [ -z "${TESTS:-}" ]; then
 	if [ "${VARIANT_GIVEN:-0}" = 1 ] || [ -n "${PLANS:-}" ]; then
 		plans=${PLANS:-selftest series upstream}
@@ -39,6 +42,7 @@ if [ -z "${TESTS:-}" ]; then
 	else
 		TESTS="vswap:selftest,series,upstream,upstream-nodev,parity,stress novswap:upstream"
 		parity_args=wb.parity=short
+		stress_args=wb.stress_setups=zswap-disk,zswap-only
 	fi
 fi
 
@@ -96,7 +100,10 @@ for test in $TESTS; do
 		*) mem=${MEM:-512};;
 		esac
 		append=${APPEND:-}
-		[ "$plan" = parity ] && append="$append $parity_args"
+		case $plan in
+		parity) append="$append $parity_args";;
+		stress) append="$append $stress_args";;
+		esac
 		APPEND=$append MEM=$mem TIMEOUT=${TIMEOUT:-2400} "$TOP/scripts/run-guest.sh" "$kernel" "$plan" "$rundir" || guest_rc=$?
 		results+=("$variant:$plan=$rundir/tap.log")
 		if [ "$plan" = selftest ]; then

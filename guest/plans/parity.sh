@@ -49,7 +49,6 @@ delta() { echo $(( $(cg_key "$2" "$3") - $(cg_key "$1" "$3") )); }
 # list, and counts little for data that compresses well) goes by the
 # pool limit: with max_pool_percent=0 every store fails and wakes zswap's
 # global writeback.
-zswap_stored() { cat /sys/kernel/debug/zswap/stored_pages 2>/dev/null || echo 0; }
 # In kB of the pages stored (memory.stat zswapped), not of the pool.
 zswap_left_kb() { echo $(( $(cg_key "$BOX/memory.stat" zswapped) / 1024 )); }
 writeback_box() {
@@ -288,11 +287,6 @@ in_box_child() { sh -c 'echo $$ >"$0/cgroup.procs" || exit 125; exec "$@"' "$BOX
 # Value of KEY in the first "usemem: ..." line of $OUT that has it.
 outkey() { sed -n "s/^usemem:.* $1=\([^ ]*\).*/\1/p" "$OUT" | head -n 1; }
 
-swaps_used_kb() { awk 'NR > 1 { u += $4 } END { print u + 0 }' /proc/swaps; }
-vswap_slots() {
-	d=/sys/kernel/debug/vswap
-	[ -r "$d/slots_in_use" ] && cat "$d/slots_in_use" || echo 0
-}
 
 # run_mode NAME MODE: one run; its record goes to /tmp/parity.NAME.MODE.
 run_mode() {
