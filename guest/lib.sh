@@ -67,21 +67,20 @@ capture() {
 
 # What swap holds, for the leak checks after a plan's processes exit.
 swaps_used_kb() { awk 'NR > 1 { u += $4 } END { print u + 0 }' /proc/swaps; }
-zswap_stored() { cat /sys/kernel/debug/zswap/stored_pages 2>/dev/null || echo 0; }
-# vswap slots that something other than a swap-cache folio alone holds:
-# a slot whose last mapping went while its folio was locked stays with
-# the folio until reclaim frees both, as a physical slot does on any
-# kernel (slots_cache_only); that is not a leak.
-vswap_slots() {
-	d=/sys/kernel/debug/vswap
-	if [ ! -r "$d/slots_in_use" ]; then
-		echo 0
-	elif [ ! -r "$d/slots_cache_only" ]; then
-		cat "$d/slots_in_use"
-	else
-		echo $(( $(cat "$d/slots_in_use") - $(cat "$d/slots_cache_only") ))
-	fi
+# debugfs_count FILE: a number from debugfs, 0 if there is none.
+debugfs_count() {
+	v=$(cat "/sys/kernel/debug/$1" 2>/dev/null)
+	echo "${v:-0}"
 }
+zswap_stored() { debugfs_count zswap/stored_pages; }
+vswap_slots() { debugfs_count vswap/slots_in_use; }
+# Of those, the slots that only a folio in the swap cache holds (no swap
+# count): reclaim frees them with the folio, as it does physical ones.
+vswap_cache_only() { debugfs_count vswap/slots_cache_only; }
+# reclaim_leftovers CG: reclaim what the cgroup, its processes gone, still
+# has charged: a folio left in the swap cache frees its slot with it (on
+# any device, in either mode).  Fewer pages than asked is no error here.
+reclaim_leftovers() { echo 64M >"$1/memory.reclaim" 2>/dev/null || :; }
 
 # settle_memory: drop caches and compact, so that a test starts from the
 # same state each time (THP tests need free PMD-sized blocks).

@@ -16,8 +16,9 @@
 #   parity          reclaim scenarios with vswap.enabled=1 against =0 in
 #                   one boot (on a kernel without the series: recorded
 #                   only, the reference of docs/parity.md)
-#   stress          stress-ng with --verify in four swap setups under swap
-#                   churn, short (`make stress` is the long soak)
+#   stress          stress-ng with --verify in the swap setups under swap
+#                   churn, short (`make stress` is the long soak; the
+#                   default run takes the two with zswap, see below)
 # series and upstream-nodev need the vswap variant of a tree with
 # CONFIG_VSWAP, and novswap needs the series: without them they are left
 # out (and said so).  `make test VARIANT=X [PLANS="..."]` boots kernel X

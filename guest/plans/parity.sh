@@ -287,7 +287,6 @@ in_box_child() { sh -c 'echo $$ >"$0/cgroup.procs" || exit 125; exec "$@"' "$BOX
 # Value of KEY in the first "usemem: ..." line of $OUT that has it.
 outkey() { sed -n "s/^usemem:.* $1=\([^ ]*\).*/\1/p" "$OUT" | head -n 1; }
 
-
 # run_mode NAME MODE: one run; its record goes to /tmp/parity.NAME.MODE.
 run_mode() {
 	case $2 in
