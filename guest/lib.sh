@@ -65,6 +65,10 @@ capture() {
 	secs=$(( $(date +%s) - start ))
 }
 
+# cg_key FILE KEY: KEY's value in a flat keyed file (memory.stat,
+# memory.events, /proc/vmstat-like), 0 if it has none.
+cg_key() { awk -v k="$2" '$1 == k { print $2; f = 1 } END { if (!f) print 0 }' "$1"; }
+
 # What swap holds, for the leak checks after a plan's processes exit.
 swaps_used_kb() { awk 'NR > 1 { u += $4 } END { print u + 0 }' /proc/swaps; }
 # debugfs_count FILE: a number from debugfs, 0 if there is none.
@@ -79,8 +83,13 @@ vswap_slots() { debugfs_count vswap/slots_in_use; }
 vswap_cache_only() { debugfs_count vswap/slots_cache_only; }
 # reclaim_leftovers CG: reclaim what the cgroup, its processes gone, still
 # has charged: a folio left in the swap cache frees its slot with it (on
-# any device, in either mode).  Fewer pages than asked is no error here.
-reclaim_leftovers() { echo 64M >"$1/memory.reclaim" 2>/dev/null || :; }
+# any device, in either mode).  Anon only where the kernel can be asked
+# (swappiness=max): file pages are not what holds swap.  Fewer pages than
+# asked is no error here.
+reclaim_leftovers() {
+	echo "64M swappiness=max" >"$1/memory.reclaim" 2>/dev/null ||
+		echo 64M >"$1/memory.reclaim" 2>/dev/null || :
+}
 
 # settle_memory: drop caches and compact, so that a test starts from the
 # same state each time (THP tests need free PMD-sized blocks).

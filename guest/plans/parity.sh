@@ -37,7 +37,6 @@ VMKEYS="pswpin pswpout zswpin zswpout zswpwb swpout_zero pgscan_anon workingset_
 THP=/sys/kernel/mm/transparent_hugepage
 ZSWAP=/sys/module/zswap/parameters
 
-cg_key() { awk -v k="$2" '$1 == k { print $2; f = 1 } END { if (!f) print 0 }' "$1"; }
 kb_of() { v=$(cat "$1" 2>/dev/null || echo 0); [ "$v" = max ] && v=0; echo $((v / 1024)); }
 snapshot() { for k in $VMKEYS; do echo "$k $(vmstat "$k")"; done >"$1"; }
 # delta FROM TO KEY
