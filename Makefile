@@ -6,7 +6,8 @@
 #                                boots vswap and novswap unless it is given)
 #   PROFILE=test|bench           config profile for `make kernel` (default test)
 #   KSRC=/path/to/linux-7.2      use an existing 7.2 tree as the base
-#   ACCEL=tcg|kvm                QEMU accelerator (default tcg; kvm hangs here)
+#   ACCEL=tcg|icount|kvm         QEMU accelerator (default tcg; icount: guest
+#                                time counts instructions; kvm hangs here)
 #   V=1                          verbose: show the commands' output
 #   FORCE=1                      `make tree`: set aside commits not in patches/
 #   DURATION=3600 VARIANTS=...   `make stress`: seconds per kernel; the kernels

@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot one guest and run one plan in it.
 #   run-guest.sh KERNEL PLAN RUNDIR
-# Env: MEM (MiB, default 1024), SMP (2), ACCEL (tcg; kvm only when asked),
+# Env: MEM (MiB, default 1024), SMP (2), ACCEL (tcg; icount: one TCG
+#      thread whose virtual clock counts guest instructions, so that guest-
+#      measured times do not depend on the host's speed or load; kvm only
+#      when asked),
 #      TIMEOUT (seconds, default 1200), DISK_MB (virtio swap disk, 2048),
 #      APPEND (extra kernel command line).
 # Writes RUNDIR/console.log (serial console), RUNDIR/tap.log (the plan's TAP)
@@ -32,8 +35,11 @@ command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (m
 # shellcheck disable=SC2054 # the commas belong to QEMU's option syntax
 case $ACCEL in
 tcg) accel=(-accel tcg,thread=multi -cpu max);;
+# shift=0: one virtual nanosecond per instruction; sleep=off: an idle
+# guest's clock jumps to its next timer instead of waiting for the host.
+icount) accel=(-accel tcg,thread=single -cpu max -icount shift=0,sleep=off);;
 kvm) accel=(-accel kvm -cpu host);;
-*) die "ACCEL must be tcg or kvm";;
+*) die "ACCEL must be tcg, icount or kvm (got '$ACCEL')";;
 esac
 
 rm -rf "$RUNDIR"
