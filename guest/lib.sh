@@ -83,12 +83,18 @@ vswap_slots() { debugfs_count vswap/slots_in_use; }
 vswap_cache_only() { debugfs_count vswap/slots_cache_only; }
 # reclaim_leftovers CG: reclaim what the cgroup, its processes gone, still
 # has charged: a folio left in the swap cache frees its slot with it (on
-# any device, in either mode).  Anon only where the kernel can be asked
-# (swappiness=max): file pages are not what holds swap.  Fewer pages than
-# asked is no error here.
+# any device, in either mode).  memory.swap.high = 0 makes the cgroup's
+# swap "full", so that reclaim also drops the slot of a dirty cache
+# folio it only activates otherwise; swappiness=max, where the kernel
+# has it, reclaims anon only.  Fewer pages than asked is no error here.
 reclaim_leftovers() {
-	echo "64M swappiness=max" >"$1/memory.reclaim" 2>/dev/null ||
-		echo 64M >"$1/memory.reclaim" 2>/dev/null || :
+	echo 0 >"$1/memory.swap.high" 2>/dev/null
+	if echo "0 swappiness=max" >"$1/memory.reclaim" 2>/dev/null; then
+		echo "64M swappiness=max" >"$1/memory.reclaim" 2>/dev/null
+	else
+		echo 64M >"$1/memory.reclaim" 2>/dev/null
+	fi
+	:
 }
 
 # settle_memory: drop caches and compact, so that a test starts from the

@@ -20,9 +20,14 @@ set -euo pipefail
 KERNEL=$1 PLAN=$2 RUNDIR=$3
 MEM=${MEM:-1024} SMP=${SMP:-2} ACCEL=${ACCEL:-tcg}
 TIMEOUT=${TIMEOUT:-1200} DISK_MB=${DISK_MB:-2048}
-# The stress plan carries stress-ng and its libraries in an initramfs of its own.
+# The stress plan carries stress-ng and its libraries in an initramfs of
+# its own, unpacked into ramfs rather than tmpfs: its leak check counts
+# every swap slot, and tmpfs pages of the root filesystem could be
+# swapped out under its stressors' pressure.
+rootfs=''
 if [ "$PLAN" = stress ]; then
 	INITRD=${INITRD:-$BUILD/initramfs-stress.cpio.gz}
+	rootfs=rootfstype=ramfs
 else
 	INITRD=${INITRD:-$BUILD/initramfs.cpio.gz}
 fi
@@ -52,7 +57,7 @@ truncate -s 512M "$scratch"
 mkfs.ext4 -q -F -E lazy_itable_init=1 "$scratch" >/dev/null 2>&1 ||
 	die "mkfs.ext4 failed on $scratch (e2fsprogs installed?)"
 
-cmdline="console=ttyS0 panic=-1 oops=panic wb.plan=$PLAN ${APPEND:-}"
+cmdline="console=ttyS0 panic=-1 oops=panic wb.plan=$PLAN $rootfs ${APPEND:-}"
 log "booting ${KERNEL#"$TOP"/} plan=$PLAN (${MEM}M, ${SMP} vCPUs, $ACCEL, timeout ${TIMEOUT}s); log: ${RUNDIR#"$TOP"/}/console.log"
 start=$(date +%s)
 set +e
