@@ -4,12 +4,15 @@
 # Variables:
 #   VARIANT=vswap|novswap|base   which kernel (default vswap; `make test`
 #                                boots vswap and novswap unless it is given)
-#   PROFILE=test|bench           config profile for `make kernel` (default test)
+#   PROFILE=test|bench|kasan|kcsan config profile for `make kernel` (default test)
 #   KSRC=/path/to/linux-7.2      use an existing 7.2 tree as the base
 #   ACCEL=tcg|icount|kvm         QEMU accelerator (default tcg; icount: guest
 #                                time counts instructions; kvm hangs here)
 #   V=1                          verbose: show the commands' output
 #   FORCE=1                      `make tree`: set aside commits not in patches/
+#   SANITIZE=1                   `make test`: KASAN + kmemleak kernels (PROFILE=kasan),
+#                                the series, stress and alloc-faults plans (not in
+#                                CI: too long)
 #   DURATION=3600 VARIANTS=...   `make stress`: seconds per kernel; the kernels
 
 SHELL := /bin/bash
@@ -19,7 +22,7 @@ export VARIANT_GIVEN := $(if $(VARIANT),1,0)
 export VARIANT ?= vswap
 export PROFILE ?= test
 export V ?= 0
-export KSRC ACCEL FORCE FROM DURATION VARIANTS
+export KSRC ACCEL FORCE FROM DURATION VARIANTS SANITIZE
 
 S := scripts
 
@@ -39,7 +42,7 @@ help:
 	@echo "  test       KUnit + series kselftests + upstream swap selftests in QEMU"
 	@echo "  rate       how often one kselftest's subtests fail (TEST=DIR:BINARY RUNS=5 SETUP=zswap-disk)"
 	@echo "  stress     the stress-ng soak on vswap, novswap and base (DURATION=3600 s each, VARIANTS=...)"
-	@echo "  check      checkpatch --strict on every patch, build each patch (FROM=REV: only REV..HEAD), and the top in i386/MEMCG=n/MEMCG_V1"
+	@echo "  check      checkpatch --strict on every patch, build each patch (FROM=REV: only REV..HEAD), the top in i386/MEMCG=n/MEMCG_V1, then make test SANITIZE=1 (SANITIZE=0: not)"
 	@echo "  bench      base vs novswap vs vswap benchmarks (ROUNDS=5, SIZE=full|small)"
 	@echo "  clean      remove kernel builds and logs (keeps build/linux and the cache)"
 	@echo "  distclean  remove build/ entirely (refuses if build/linux has unexported work)"
@@ -78,6 +81,7 @@ stress: tree
 check: tree
 	@$(S)/check-series.sh
 	@$(S)/check-configs.sh
+	@if [ "$${SANITIZE:-1}" = 1 ]; then SANITIZE=1 $(S)/run-tests.sh; else echo "==> SANITIZE=0: no sanitizer run"; fi
 
 bench: tree
 	@$(S)/run-bench.sh

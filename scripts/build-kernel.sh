@@ -6,6 +6,10 @@
 #   VARIANT=novswap  build/linux as it is, CONFIG_VSWAP=n
 #   PROFILE=test     configs/test.config (debug + KUnit), O=build/kernel-VARIANT
 #   PROFILE=bench    configs/bench.config (no debug), O=build/kernel-VARIANT-bench
+#   PROFILE=kasan    configs/test.config + configs/kasan.config (KASAN,
+#                    kmemleak, SLUB debugging), O=build/kernel-VARIANT-kasan
+#   PROFILE=kcsan    configs/test.config + configs/kcsan.config (the data-race
+#                    detector), O=build/kernel-VARIANT-kcsan
 # Config = tinyconfig + configs/base.config + the profile fragment (+ VSWAP),
 # then olddefconfig, then every option a fragment asks for is checked.
 # Prints the path of the bzImage on stdout.
@@ -15,7 +19,7 @@ set -euo pipefail
 VARIANT=${VARIANT:-vswap}
 PROFILE=${PROFILE:-test}
 case $VARIANT in base|vswap|novswap) ;; *) die "VARIANT must be base, vswap or novswap (got '$VARIANT')";; esac
-case $PROFILE in test|bench) ;; *) die "PROFILE must be test or bench (got '$PROFILE')";; esac
+case $PROFILE in test|bench|kasan|kcsan) ;; *) die "PROFILE must be test, bench, kasan or kcsan (got '$PROFILE')";; esac
 
 [ -d "$LINUX/.git" ] || die "no kernel tree at $LINUX: run 'make tree' first"
 
@@ -37,7 +41,10 @@ O=$BUILD/kernel-$VARIANT
 O=${KBUILD_OUT_OVERRIDE:-$O}
 mkdir -p "$O" "$LOGS"
 
-frags=("$TOP/configs/base.config" "$TOP/configs/$PROFILE.config")
+case $PROFILE in
+kasan|kcsan) frags=("$TOP/configs/base.config" "$TOP/configs/test.config" "$TOP/configs/$PROFILE.config");;
+*) frags=("$TOP/configs/base.config" "$TOP/configs/$PROFILE.config");;
+esac
 if grep -q '^config VSWAP$' "$SRC/mm/Kconfig" 2>/dev/null; then
 	case $VARIANT in
 	vswap) frags+=("$TOP/configs/vswap-on.config");;
@@ -45,7 +52,7 @@ if grep -q '^config VSWAP$' "$SRC/mm/Kconfig" 2>/dev/null; then
 	esac
 fi
 # The series' KUnit suite, from the patch that adds it on.
-if [ "$VARIANT" = vswap ] && [ "$PROFILE" = test ] &&
+if [ "$VARIANT" = vswap ] && [ "$PROFILE" != bench ] &&
 	grep -q '^config VSWAP_KUNIT_TEST$' "$SRC/mm/Kconfig" 2>/dev/null; then
 	frags+=("$TOP/configs/vswap-test.config")
 fi

@@ -38,6 +38,19 @@ run_logged() {
 
 nproc_build() { nproc 2>/dev/null || echo 2; }
 
+# guest_tap NAME RC RUNDIR: the TAP of the guest itself, from
+# run-guest.sh's exit status RC (0 or 1: it ran cleanly; 2: crash, hang
+# or splat, RUNDIR/status says which).
+guest_tap() {
+	echo "TAP version 13"
+	if [ "$2" -le 1 ]; then
+		echo "ok 1 guest:$1 clean exit, no kernel splat"
+	else
+		echo "not ok 1 guest:$1 (status $(cat "$3/status" 2>/dev/null || echo none)$([ -f "$3/splat" ] && echo ", $(cat "$3/splat")"); see ${3#"$TOP"/}/console.log)"
+	fi
+	echo "1..1"
+}
+
 # Debian unstable through a private apt configuration under build/apt (the
 # system's apt sources are not touched), for what the stable release is
 # too old to have: sets UNSTABLE_APT, the options to give apt-get and

@@ -12,7 +12,8 @@
 # and RUNDIR/status (the guest's exit code).  Exit status: 0 when the guest
 # reported status 0 itself and the console shows no kernel splat; 1 when the
 # guest ran cleanly but reported a non-zero status (its tests failed); 2 when
-# it crashed, hung, reported nothing, or the console shows a splat.
+# it crashed, hung, reported nothing, or the console shows a splat (or a
+# kmemleak report of an object leaked on a swap path).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -57,7 +58,16 @@ truncate -s 512M "$scratch"
 mkfs.ext4 -q -F -E lazy_itable_init=1 "$scratch" >/dev/null 2>&1 ||
 	die "mkfs.ext4 failed on $scratch (e2fsprogs installed?)"
 
-cmdline="console=ttyS0 panic=-1 oops=panic wb.plan=$PLAN $rootfs ${APPEND:-}"
+# The alloc-faults plan aims at allocation sites by address: they come
+# from the image that boots (its vmlinux beside arch/x86/boot/bzImage).
+sites=''
+if [ "$PLAN" = alloc-faults ]; then
+	vmlinux=${KERNEL%/arch/x86/boot/bzImage}/vmlinux
+	sites=$("$TOP/scripts/fault-sites.sh" "$vmlinux") ||
+		die "cannot find the allocation sites in $vmlinux (scripts/fault-sites.sh)"
+fi
+
+cmdline="console=ttyS0 panic=-1 oops=panic wb.plan=$PLAN $rootfs $sites ${APPEND:-}"
 log "booting ${KERNEL#"$TOP"/} plan=$PLAN (${MEM}M, ${SMP} vCPUs, $ACCEL, timeout ${TIMEOUT}s); log: ${RUNDIR#"$TOP"/}/console.log"
 start=$(date +%s)
 set +e
@@ -101,6 +111,11 @@ fi
 
 if ! "$TOP/scripts/check-splats.sh" "$RUNDIR/console.log"; then
 	echo splat >"$RUNDIR/splat"
+	fail=2
+fi
+# A kmemleak kernel's report, printed by guest/init at the end.
+if ! "$TOP/scripts/check-kmemleak.sh" "$RUNDIR/console.log" >&2; then
+	echo kmemleak >"$RUNDIR/splat"
 	fail=2
 fi
 log "plan $PLAN: guest ran ${secs}s, status $(cat "$RUNDIR/status")"

@@ -29,12 +29,7 @@ for variant in $variants; do
 	APPEND="wb.stress_secs=$secs" MEM=${MEM:-512} TIMEOUT=$(( duration * 2 + 600 )) \
 		"$TOP/scripts/run-guest.sh" "$kernel" stress "$rundir" || rc=$?
 	results+=("$variant:stress=$rundir/tap.log")
-	{
-		echo "TAP version 13"
-		if [ "$rc" -le 1 ]; then echo "ok 1 guest:$variant:stress clean exit, no kernel splat"
-		else echo "not ok 1 guest:$variant:stress (status $(cat "$rundir/status" 2>/dev/null || echo none); see ${rundir#"$TOP"/}/console.log)"; fi
-		echo "1..1"
-	} >"$rundir/guest.tap"
+	guest_tap "$variant:stress" "$rc" "$rundir" >"$rundir/guest.tap"
 	results+=("$variant:guest-stress=$rundir/guest.tap")
 done
 "$TOP/scripts/tap-summary.sh" "${results[@]}"

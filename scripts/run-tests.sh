@@ -5,7 +5,8 @@
 # "N passed, N failed[, N skipped[, N flaky]]".
 #
 # Which guests boot: TESTS="VARIANT:PLAN,PLAN ...".  By default
-#   vswap:selftest,series,upstream,upstream-nodev,parity,stress novswap:upstream
+#   vswap:selftest,series,upstream,upstream-nodev,parity,stress,alloc-faults
+#   novswap:upstream
 # where the plans are
 #   selftest        the KUnit suites at boot (KTAP on the console), then the
 #                   workbench self-check
@@ -19,11 +20,15 @@
 #   stress          stress-ng with --verify in the swap setups under swap
 #                   churn, short (`make stress` is the long soak; the
 #                   default run takes the two with zswap, see below)
-# series and upstream-nodev need the vswap variant of a tree with
+# series, upstream-nodev and alloc-faults need the vswap variant of a tree with
 # CONFIG_VSWAP, and novswap needs the series: without them they are left
 # out (and said so).  `make test VARIANT=X [PLANS="..."]` boots kernel X
 # only (plans default: selftest series upstream).
-# Logs: build/logs/test-VARIANT/PLAN/.
+# SANITIZE=1 builds the kernels with PROFILE=kasan (configs/kasan.config:
+# KASAN, kmemleak, SLUB debugging) and boots vswap:series,stress,alloc-faults by
+# default; a KASAN report or a kmemleak leak on a swap path fails the
+# guest (run-guest.sh).  Not in CI: it takes longer than CI's budget.
+# Logs: build/logs/test-VARIANT/PLAN/ (SANITIZE=1: test-VARIANT-kasan/).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -35,13 +40,22 @@ has_vswap() { grep -q '^config VSWAP$' "$LINUX/mm/Kconfig"; }
 # the two setups where swap-outs take vswap slots (zswap-disk,
 # zswap-only; with zswap off, disk and zram take the direct path, and
 # `make stress` soaks all four).
-parity_args='' stress_args=''
+parity_args='' stress_args='' profile=test suffix=''
+case ${SANITIZE:-0} in
+0) ;;
+1) profile=kasan suffix=-kasan
+   if [ -z "${TESTS:-}" ] && [ -z "${PLANS:-}" ]; then
+	TESTS="${VARIANT:-vswap}:series,stress,alloc-faults"
+	stress_args=wb.stress_setups=zswap-disk,zswap-only
+   fi;;
+*) die "SANITIZE must be 0 or 1 (got '$SANITIZE')";;
+esac
 if [ -z "${TESTS:-}" ]; then
 	if [ "${VARIANT_GIVEN:-0}" = 1 ] || [ -n "${PLANS:-}" ]; then
 		plans=${PLANS:-selftest series upstream}
 		TESTS="${VARIANT:-vswap}:${plans// /,}"
 	else
-		TESTS="vswap:selftest,series,upstream,upstream-nodev,parity,stress novswap:upstream"
+		TESTS="vswap:selftest,series,upstream,upstream-nodev,parity,stress,alloc-faults novswap:upstream"
 		parity_args=wb.parity=short
 		stress_args=wb.stress_setups=zswap-disk,zswap-only
 	fi
@@ -71,15 +85,15 @@ for test in $TESTS; do
 		log "novswap: the tree has no CONFIG_VSWAP (no series); not run"
 		continue
 	fi
-	out=$LOGS/test-$variant
+	out=$LOGS/test-$variant$suffix
 	mkdir -p "$out"
 	rm -f "$out"/*.tap
-	kernel=$(VARIANT=$variant PROFILE=test "$TOP/scripts/build-kernel.sh") ||
-		broken "kernel build failed (VARIANT=$variant)"
+	kernel=$(VARIANT=$variant PROFILE=$profile "$TOP/scripts/build-kernel.sh") ||
+		broken "kernel build failed (VARIANT=$variant PROFILE=$profile)"
 	log "build steps took $(( $(date +%s) - start ))s so far"
 	for plan in ${plans//,/ }; do
 		case $plan in
-		series|upstream-nodev)
+		series|upstream-nodev|alloc-faults)
 			if [ "$variant" != vswap ] || ! has_vswap; then
 				log "plan $plan: only for the vswap variant of a tree with CONFIG_VSWAP; not run on $variant"
 				continue
@@ -105,7 +119,10 @@ for test in $TESTS; do
 		parity) append="$append $parity_args";;
 		stress) append="$append $stress_args";;
 		esac
-		APPEND=$append MEM=$mem TIMEOUT=${TIMEOUT:-2400} "$TOP/scripts/run-guest.sh" "$kernel" "$plan" "$rundir" || guest_rc=$?
+		# KASAN and SLUB debugging slow the guest down several times.
+		timeout=${TIMEOUT:-2400}
+		[ "$profile" != kasan ] || timeout=${TIMEOUT:-7200}
+		APPEND=$append MEM=$mem TIMEOUT=$timeout "$TOP/scripts/run-guest.sh" "$kernel" "$plan" "$rundir" || guest_rc=$?
 		results+=("$variant:$plan=$rundir/tap.log")
 		if [ "$plan" = selftest ]; then
 			python3 "$LINUX/tools/testing/kunit/kunit.py" parse --json="$rundir/kunit.json" \
@@ -118,19 +135,14 @@ for test in $TESTS; do
 			results+=("$variant:kunit=$out/kunit.tap")
 		fi
 		# The guest itself (status, splats) is a result too.
-		{
-			echo "TAP version 13"
-			if [ "$guest_rc" -le 1 ]; then echo "ok 1 guest:$variant:$plan clean exit, no kernel splat"
-			else echo "not ok 1 guest:$variant:$plan (status $(cat "$rundir/status" 2>/dev/null || echo none); see ${rundir#"$TOP"/}/console.log)"; fi
-			echo "1..1"
-		} >"$out/guest-$plan.tap"
+		guest_tap "$variant:$plan" "$guest_rc" "$rundir" >"$out/guest-$plan.tap"
 		results+=("$variant:guest-$plan=$out/guest-$plan.tap")
 	done
 done
 
 # A subtest that skips on the vswap kernel but runs on the same kernel
 # without CONFIG_VSWAP is no pass: compare the skips of the upstream plan.
-vtap=$LOGS/test-vswap/upstream/tap.log ntap=$LOGS/test-novswap/upstream/tap.log
+vtap=$LOGS/test-vswap$suffix/upstream/tap.log ntap=$LOGS/test-novswap$suffix/upstream/tap.log
 runs_plan() { tr ' ' '\n' <<<"$TESTS" | grep -q -E "^$1:(.*,)?$2(,|\$)"; }
 if runs_plan vswap upstream && runs_plan novswap upstream && has_vswap; then
 	"$TOP/scripts/compare-skips.sh" skips:vswap-vs-novswap:upstream "$vtap" "$ntap" \
