@@ -115,6 +115,12 @@ for test in $TESTS; do
 		*) mem=${MEM:-512};;
 		esac
 		append=${APPEND:-}
+		# KASAN with 5-level paging (QEMU's -cpu max has LA57) reports a
+		# "wild-memory-access" for an interrupt that comes while
+		# identify_cpu() re-reads the CPU's features: the shadow bounds
+		# follow X86_FEATURE_LA57, which reads clear for that moment
+		# (seen once in three boots, base code, before any swap).
+		[ "$profile" != kasan ] || append="$append no5lvl"
 		case $plan in
 		parity) append="$append $parity_args";;
 		stress) append="$append $stress_args";;
